@@ -1,0 +1,34 @@
+# Fresh clone: `make run` and `make test` install everything they need into .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SCENARIO ?= scenarios/baseline.yaml
+STAMP := $(VENV)/.installed
+
+.PHONY: help install run test test-slow bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install the package with its test tools
+
+run: $(STAMP)  ## run SCENARIO (default the baseline) into outputs/<name>/
+	$(BIN)/sufficiency run $(SCENARIO)
+
+test: $(STAMP)  ## the test suite (a few minutes)
+	$(BIN)/python -m pytest -q
+
+test-slow: $(STAMP)  ## long statistical checks (marked slow)
+	$(BIN)/python -m pytest -q -m slow
+
+bench: $(STAMP)  ## time per child against a bare SimPy loop, and memory as replications grow
+	$(BIN)/python benchmarks/bench.py
+
+clean:  ## remove generated outputs
+	rm -rf outputs .pytest_cache

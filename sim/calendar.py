@@ -1,0 +1,38 @@
+"""Simulation time is days since the scenario's start date; results are reported at month ends."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Calendar:
+    start_date: dt.date
+    months: int
+
+    @classmethod
+    def for_scenario(cls, scenario) -> "Calendar":
+        return cls(scenario.start_date, max(1, round(scenario.horizon_years * 12)))
+
+    def month_ends(self) -> list[dt.date]:
+        return [_first_of_next_month(self.start_date, k) - dt.timedelta(days=1) for k in range(self.months)]
+
+    def month_end_days(self) -> list[float]:
+        """The simulation time at which each month ends (the start of the next month's first day)."""
+        return [float((end - self.start_date).days + 1) for end in self.month_ends()]
+
+    @property
+    def horizon_days(self) -> float:
+        return self.month_end_days()[-1]
+
+    def day_of(self, date: dt.date) -> float:
+        return float((date - self.start_date).days)
+
+    def year_fraction_of_day(self, day: float) -> float:
+        """Fraction of the calendar year elapsed at simulation day `day` (0 on 1 January)."""
+        start_offset = self.start_date.timetuple().tm_yday - 1
+        return ((start_offset + day) / 365.25) % 1.0
+
+
+def _first_of_next_month(start: dt.date, months_after: int) -> dt.date:
+    month_index = start.year * 12 + start.month + months_after
+    return dt.date(month_index // 12, month_index % 12 + 1, 1)

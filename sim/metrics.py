@@ -1,0 +1,25 @@
+"""Monthly metrics, aggregated while the model runs: month-end snapshots and totals over each month."""
+
+import numpy as np
+
+FLOW_METRICS = ("entries", "entries_placed_out_of_county", "exits", "placement_cost")
+SNAPSHOT_METRICS = ("children_in_care", "placed_in_county", "placed_out_of_county",
+                    "in_house_households", "in_house_places", "in_house_vacancies")
+
+
+def metric_names(option_names) -> list[str]:
+    return [*SNAPSHOT_METRICS, *(f"placed:{name}" for name in option_names), *FLOW_METRICS]
+
+
+class MonthlyRecorder:
+    """One row per month end; flows are counted as they happen and reset when a month is recorded."""
+
+    def __init__(self, names: list[str], months: int):
+        self.names = names
+        self.values = np.zeros((months, len(names)))
+        self.flows = dict.fromkeys(FLOW_METRICS, 0.0)
+
+    def record(self, month: int, snapshot: dict) -> None:
+        row = {**snapshot, **self.flows}
+        self.values[month] = [row[name] for name in self.names]
+        self.flows.update(dict.fromkeys(self.flows, 0.0))

@@ -1,0 +1,85 @@
+"""Placement options and matching: a child goes to the first option in its preference list with a suitable vacancy."""
+
+from sim.consistency import IN_HOUSE
+
+DAYS_PER_WEEK = 7.0
+
+
+class Option:
+    __slots__ = ("name", "capacity", "in_county", "cost_per_day", "children")
+
+    def __init__(self, name: str, spec):
+        self.name = name
+        self.capacity = spec.capacity
+        self.in_county = spec.location == "in_county"
+        self.cost_per_day = spec.weekly_cost / DAYS_PER_WEEK
+        self.children = {}
+
+    @property
+    def occupied(self) -> int:
+        return len(self.children)
+
+    def has_vacancy(self) -> bool:
+        return self.capacity is None or len(self.children) < self.capacity
+
+
+class Placements:
+    """Who is placed where, and the running placement cost."""
+
+    def __init__(self, scenario, carers):
+        self.options = {name: Option(name, spec) for name, spec in scenario.placements.items()}
+        self.preferences = scenario.matching.lists()
+        self.carers = carers
+        self.in_county = 0
+        self.out_of_county = 0
+        self.cost_accrued = 0.0
+        self._cost_per_day = 0.0
+        self._cost_since = 0.0
+
+    def match(self, child, day: float, skip=None) -> Option:
+        """Place `child` in the first suitable option of its list for its current age (skipping `skip`)."""
+        age = child.age_at(day)
+        for name in self.preferences[child.need][child.band_at(day)]:
+            if name != skip and self.try_place(child, name, age, day):
+                return self.options[name]
+        raise AssertionError("matching lists end in an unlimited option, so a child is always placed")
+
+    def try_place(self, child, name: str, age: float, day: float) -> bool:
+        option = self.options[name]
+        if name == IN_HOUSE:
+            household = self.carers.find_vacancy(age)
+            if household is None:
+                return False
+            self.carers.place(child, household)
+        elif not option.has_vacancy():
+            return False
+        option.children[child] = None
+        child.option = option
+        self._count(option, day, +1)
+        return True
+
+    def vacate(self, child, day: float) -> None:
+        option = child.option
+        if child.household is not None:
+            self.carers.remove(child)
+        del option.children[child]
+        child.option = None
+        self._count(option, day, -1)
+
+    def _count(self, option: Option, day: float, change: int) -> None:
+        self.accrue_cost(day)
+        self._cost_per_day += change * option.cost_per_day
+        if option.in_county:
+            self.in_county += change
+        else:
+            self.out_of_county += change
+
+    def accrue_cost(self, day: float) -> None:
+        self.cost_accrued += self._cost_per_day * (day - self._cost_since)
+        self._cost_since = day
+
+    def take_cost(self, day: float) -> float:
+        """The placement cost accrued since the last call."""
+        self.accrue_cost(day)
+        cost, self.cost_accrued = self.cost_accrued, 0.0
+        return cost

@@ -1,0 +1,37 @@
+"""Results of many replications: the tidy time series and its summary across replications."""
+
+import numpy as np
+import pandas as pd
+
+SUMMARY_COLUMNS = ["date", "metric", "mean", "p10", "p50", "p90"]
+
+
+def timeseries_lines(replication: int, shape, values: np.ndarray) -> list[str]:
+    """Rows replication,date,metric,value for one replication (months x metrics)."""
+    rows = []
+    for date, month_values in zip(shape.dates, values.tolist()):
+        prefix = f"{replication},{date.isoformat()},"
+        rows.extend(f"{prefix}{metric},{value:.10g}\n" for metric, value in zip(shape.metrics, month_values))
+    return rows
+
+
+def summarise(values: np.ndarray, shape) -> pd.DataFrame:
+    """Mean and 10th, 50th and 90th percentiles across replications (axis 0) for each date and metric."""
+    p10, p50, p90 = np.percentile(values, [10, 50, 90], axis=0)
+    months, metrics = len(shape.dates), len(shape.metrics)
+    return pd.DataFrame({
+        "date": np.repeat([date.isoformat() for date in shape.dates], metrics),
+        "metric": np.tile(shape.metrics, months),
+        "mean": values.mean(axis=0).ravel(),
+        "p10": p10.ravel(),
+        "p50": p50.ravel(),
+        "p90": p90.ravel(),
+    })
+
+
+def write_summary(summary: pd.DataFrame, path) -> None:
+    summary.to_csv(path, index=False, float_format="%.10g")
+
+
+def read_summary(path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"date": str, "metric": str})

@@ -1,0 +1,63 @@
+"""Hypothesis strategies: small, valid scenarios that exercise capacity limits, census and matching."""
+
+from hypothesis import strategies as st
+
+from sim.ages import AGE_BANDS
+from sim.scenario_file import validate_raw
+
+
+def _mix(draw, keys):
+    weights = [draw(st.integers(0, 4)) for _ in keys]
+    if not any(weights):
+        weights[0] = 1
+    return {key: weight / sum(weights) for key, weight in zip(keys, weights)}
+
+
+@st.composite
+def scenarios(draw):
+    capacity = draw(st.integers(0, 15))
+    census_ifa = draw(st.integers(0, capacity))
+    households = draw(st.integers(0, 20))
+    raw = {
+        "name": "generated",
+        "start_date": "2021-04-01",
+        "horizon_years": draw(st.sampled_from([1, 2, 3])),
+        "replications": 1,
+        "seed": draw(st.integers(0, 2**32)),
+        "demand": {
+            "entries_per_year": draw(st.integers(0, 120)),
+            "trend_per_year": draw(st.sampled_from([0.0, 0.1, -0.2])),
+            "seasonality": {"amplitude": draw(st.sampled_from([0.0, 0.3])), "peak_month": 9},
+            "age_mix": _mix(draw, AGE_BANDS),
+            "duration_in_care": {
+                "distribution": draw(st.sampled_from(["exponential", "lognormal", "gamma"])),
+                "mean_years": draw(st.floats(0.1, 4.0)),
+                "cv": 1.0,
+            },
+            "residential_share": draw(st.sampled_from([0.0, 0.2])),
+            "kinship_share": draw(st.sampled_from([0.0, 0.3])),
+        },
+        "initial_state": {"children_in_care": {
+            "in_house_fostering": {"0-4": draw(st.integers(0, households))},
+            "ifa_in_county": {"5-10": census_ifa},
+            "home": {"11-15": draw(st.integers(0, 10))},
+        }},
+        "placements": {
+            "in_house_fostering": {"location": "in_county", "weekly_cost": 600},
+            "ifa_in_county": {"location": "in_county", "capacity": capacity, "weekly_cost": 800},
+            "ifa_out_of_county": {"location": "out_of_county", "weekly_cost": 850},
+            "kin": {"location": "in_county", "weekly_cost": 300},
+            "home": {"location": "out_of_county", "weekly_cost": 4000},
+        },
+        "matching": {
+            "family": ["in_house_fostering", "ifa_in_county", "ifa_out_of_county"],
+            "residential": ["home"],
+            "kinship": ["kin"],
+        },
+        "carers": {
+            "initial_households": households,
+            "places_per_household": _mix(draw, [1, 2, 3]),
+            "age_range_mix": _mix(draw, ["0-17", "0-4", "11-17"]),
+        },
+    }
+    return validate_raw(raw, "generated")

@@ -1,0 +1,49 @@
+"""Properties that hold for every scenario: children are conserved, never over capacity, never in two places."""
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+
+from sim.consistency import IN_HOUSE
+from sim.model import CountyModel
+from sim.runner import RunShape
+from tests.property.strategies import scenarios
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def assert_invariants(model):
+    placed = [child for option in model.placements.options.values() for child in option.children]
+    assert len(placed) == len(set(placed)) == model.children_in_care
+    for option in model.placements.options.values():
+        assert option.capacity is None or option.occupied <= option.capacity
+        assert all(child.option is option for child in option.children)
+    in_house = model.placements.options[IN_HOUSE].children
+    in_households = [child for household in model.carers.households.values() for child in household.children]
+    assert len(in_households) == len(set(in_households)) == len(in_house)
+    assert set(in_households) == set(in_house)
+    for household in model.carers.households.values():
+        assert len(household.children) <= household.places
+        assert all(child.household is household for child in household.children)
+
+
+@SETTINGS
+@given(scenarios())
+def test_invariants_hold_throughout_the_run(scenario):
+    model = CountyModel(scenario, replication=0)
+    model.start()
+    for day in np.linspace(0, model.calendar.horizon_days, 25)[1:]:
+        model.env.run(until=day)
+        assert_invariants(model)
+
+
+@SETTINGS
+@given(scenarios())
+def test_children_are_conserved_month_by_month(scenario):
+    values = CountyModel(scenario, replication=0).run()
+    column = {metric: values[:, index] for index, metric in enumerate(RunShape.of(scenario).metrics)}
+    census = sum(sum(by_band.values()) for by_band in scenario.initial_state.counts().values())
+    before = np.concatenate([[census], column["children_in_care"][:-1]])
+    assert np.array_equal(before + column["entries"] - column["exits"], column["children_in_care"])
+    assert np.array_equal(column["placed_in_county"] + column["placed_out_of_county"], column["children_in_care"])
+    placed = sum(values for metric, values in column.items() if metric.startswith("placed:"))
+    assert np.array_equal(placed, column["children_in_care"])
