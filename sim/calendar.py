@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -18,14 +19,26 @@ class Calendar:
 
     def month_end_days(self) -> list[float]:
         """The simulation time at which each month ends (the start of the next month's first day)."""
-        return [float((end - self.start_date).days + 1) for end in self.month_ends()]
+        return list(self._month_end_days)
 
-    @property
+    @cached_property
+    def _month_end_days(self) -> tuple[float, ...]:
+        return tuple(float((end - self.start_date).days + 1) for end in self.month_ends())
+
+    @cached_property
     def horizon_days(self) -> float:
-        return self.month_end_days()[-1]
+        return self._month_end_days[-1]
 
     def day_of(self, date: dt.date) -> float:
         return float((date - self.start_date).days)
+
+    def noon_of(self, date: dt.date) -> float:
+        """When something dated happens: midday, so never at the same moment as a month end is recorded."""
+        return self.day_of(date) + 0.5
+
+    def month_index(self, date: dt.date) -> int:
+        """Which reporting month `date` falls in (0 for the start month; negative before it)."""
+        return (date.year * 12 + date.month) - (self.start_date.year * 12 + self.start_date.month)
 
     def year_fraction_of_day(self, day: float) -> float:
         """Fraction of the calendar year elapsed at simulation day `day` (0 on 1 January)."""

@@ -11,12 +11,16 @@ NEEDS = ("residential", "kinship", "family")
 
 
 class Child:
-    __slots__ = ("entry_day", "entry_age", "need", "option", "household")
+    __slots__ = ("entry_day", "entry_age", "need", "option", "household", "placed_day", "exit_day",
+                 "breakdown_clock")
 
     def __init__(self, entry_day: float, entry_age: float, need: str):
         self.entry_day, self.entry_age, self.need = entry_day, entry_age, need
         self.option = None
         self.household = None
+        self.placed_day = entry_day
+        self.exit_day = None
+        self.breakdown_clock = None
 
     def age_at(self, day: float) -> float:
         return self.entry_age + (day - self.entry_day) / DAYS_PER_YEAR

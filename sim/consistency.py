@@ -9,7 +9,8 @@ IN_HOUSE = "in_house_fostering"
 
 def check_consistency(scenario, source: str) -> None:
     for check in (_matching_names_options, _matching_lists_end_unlimited, _in_house_capacity_from_carers,
-                  _needs_have_matching_lists, _census_fits):
+                  _needs_have_matching_lists, _census_fits, _breakdown_options_exist, _dates_from_start,
+                  _assessors_when_recruiting):
         check(scenario, source)
 
 
@@ -66,6 +67,35 @@ def _census_fits(scenario, source):
         capacity = 3 * households if option == IN_HOUSE else scenario.placements[option].capacity
         if capacity is not None and total > capacity:
             raise InputError(source, key, f"{total} children exceed the capacity of {capacity}")
+
+
+def _breakdown_options_exist(scenario, source):
+    for option in scenario.breakdowns.rate_per_year:
+        if option not in scenario.placements:
+            raise InputError(source, f"breakdowns.rate_per_year.{option}", _unknown_option(option, scenario.placements))
+
+
+def _dates_from_start(scenario, source):
+    recruitment = scenario.carers.recruitment
+    dated = [
+        *((f"carers.recruitment.campaigns.{i}.start_date", c.start_date) for i, c in enumerate(recruitment.campaigns)),
+        *((f"carers.recruitment.panel.extra_sittings.{i}.start_date", e.start_date)
+          for i, e in enumerate(recruitment.panel.extra_sittings)),
+        *((f"mockingbird.constellations.{i}.start_date", c.start_date)
+          for i, c in enumerate(scenario.mockingbird.constellations)),
+    ]
+    for key, date in dated:
+        if date < scenario.start_date:
+            raise InputError(source, key, f"{date} is before the scenario's start_date {scenario.start_date}")
+
+
+def _assessors_when_recruiting(scenario, source):
+    recruitment = scenario.carers.recruitment
+    assessment = recruitment.assessment
+    recruiting = recruitment.enquiries_per_month > 0 and recruitment.enquiry_to_application > 0
+    if recruiting and assessment.assessors * assessment.caseload_per_assessor == 0:
+        raise InputError(source, "carers.recruitment.assessment",
+                         "assessors and caseload_per_assessor must both be at least 1 when applications arrive")
 
 
 def _unknown_option(option, placements) -> str:

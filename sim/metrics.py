@@ -2,9 +2,17 @@
 
 import numpy as np
 
-FLOW_METRICS = ("entries", "entries_placed_out_of_county", "exits", "placement_cost")
+MOVE_REASONS = ("breakdown", "carer_left", "step_down")
+FLOW_METRICS = (
+    "entries", "entries_placed_out_of_county", "exits", "breakdowns",
+    *(f"moves:{reason}" for reason in MOVE_REASONS),
+    "enquiries", "applications", "assessments_started", "assessment_wait_days_total", "withdrawals",
+    "approvals", "approval_days_total", "deregistrations",
+    "placement_cost", "programme_cost",
+)
 SNAPSHOT_METRICS = ("children_in_care", "placed_in_county", "placed_out_of_county",
-                    "in_house_households", "in_house_places", "in_house_vacancies")
+                    "in_house_households", "in_house_places", "in_house_vacancies",
+                    "panel_backlog", "mockingbird_households")
 
 
 def metric_names(option_names) -> list[str]:

@@ -1,13 +1,20 @@
-"""One replication of the county: children entering care, placed, moving on and leaving."""
+"""One replication of the county: children entering care, placed, moving and leaving; carers
+recruited, approved and leaving; Mockingbird constellations; children returning to county."""
 
 import simpy
 
+from sim.breakdowns import Breakdowns
 from sim.calendar import Calendar
 from sim.children import Child, EntrantDraws, census_children, entry_days
 from sim.consistency import need_for_option
+from sim.deregistration import Deregistration
 from sim.households import InHouseCarers
 from sim.metrics import MonthlyRecorder, metric_names
+from sim.mockingbird import Mockingbird
+from sim.panel import Panel
 from sim.placements import Placements
+from sim.recruitment import Recruitment
+from sim.step_down import StepDown
 from sim.streams import Streams
 
 
@@ -17,22 +24,36 @@ class CountyModel:
         self.calendar = Calendar.for_scenario(scenario)
         self.env = simpy.Environment()
         self.streams = Streams(scenario.seed if seed is None else seed, replication)
+        self.recorder = MonthlyRecorder(metric_names(scenario.placements), self.calendar.months)
         self.carers = InHouseCarers(scenario.carers, self.streams["households"])
         self.placements = Placements(scenario, self.carers)
-        self.recorder = MonthlyRecorder(metric_names(scenario.placements), self.calendar.months)
+        self.breakdowns = Breakdowns(self)
+        self.deregistration = Deregistration(self)
+        self.panel = Panel(self)
+        self.recruitment = Recruitment(self, self.panel)
+        self.mockingbird = Mockingbird(self)
+        self.step_down = StepDown(self)
         self.children_in_care = 0
+        self.horizon = self.calendar.horizon_days
 
     def run(self):
         """Simulate to the horizon; the month-end metrics as an array (months x metrics)."""
         self.start()
-        self.env.run(until=self.calendar.horizon_days + 1.0)
+        self.env.run(until=self.horizon + 1.0)
         return self.recorder.values
 
     def start(self) -> None:
         """Place the census children and start every process; `env.run` then advances time."""
+        for household in self.carers.households.values():
+            self.deregistration.start(household)
         self._place_census()
         self.env.process(self._entries())
         self.env.process(self._month_ends())
+        self.recruitment.start()
+        self.panel.start()
+        self.mockingbird.start()
+
+    # children
 
     def _place_census(self) -> None:
         def need_for(option, band):
@@ -59,17 +80,66 @@ class CountyModel:
 
     def _admit(self, child, days_in_care: float) -> None:
         self.children_in_care += 1
-        self.env.timeout(days_in_care, value=child).callbacks.append(self._leave_care)
+        child.exit_day = self.env.now + days_in_care
+        self.breakdowns.start(child)
+        if child.exit_day <= self.horizon:
+            self.env.timeout(days_in_care, value=child).callbacks.append(self._leave_care)
 
     def _leave_care(self, event) -> None:
-        self.placements.vacate(event.value, self.env.now)
+        child = event.value
+        self.breakdowns.stop(child)
+        self.placements.vacate(child, self.env.now)
         self.children_in_care -= 1
         self.recorder.flows["exits"] += 1
 
+    def move_child(self, child, reason: str, to_option: str | None = None, exclude_household=None) -> None:
+        """Every placement change goes through here, counted under its reason."""
+        day = self.env.now
+        self.breakdowns.stop(child)
+        self.placements.vacate(child, day)
+        if to_option is None or not self.placements.try_place(child, to_option, child.age_at(day), day):
+            self.placements.match(child, day, exclude_household)
+        self.breakdowns.start(child)
+        self.recorder.flows[f"moves:{reason}"] += 1
+
+    def placement_broke_down(self, child) -> None:
+        household = child.household
+        self.recorder.flows["breakdowns"] += 1
+        self.move_child(child, "breakdown", exclude_household=household)
+        if household is not None:
+            self.deregistration.after_a_breakdown(household)
+
+    # carers
+
+    def household_approved(self) -> None:
+        household = self.carers.add_household(self.env.now)
+        self.deregistration.start(household)
+        self.mockingbird.household_joined(household)
+
+    def household_deregistered(self, household) -> None:
+        self.recorder.flows["deregistrations"] += 1
+        self.carers.remove_household(household)
+        for child in list(household.children):
+            self.move_child(child, "carer_left", exclude_household=household)
+        self.mockingbird.household_left(household)
+
+    def charge_on(self, day: float, amount: float) -> None:
+        """Add a programme cost on a given day."""
+        self.env.timeout(day - self.env.now, value=amount).callbacks.append(self._charge)
+
+    def _charge(self, event) -> None:
+        self.recorder.flows["programme_cost"] += event.value
+
+    # month ends
+
     def _month_ends(self):
+        previous = 0.0
         for month, day in enumerate(self.calendar.month_end_days()):
             yield self.env.timeout(day - self.env.now)
+            self.recorder.flows["programme_cost"] += self.mockingbird.monthly_cost(day - previous)
             self.recorder.record(month, self._snapshot(day))
+            self.step_down.review()
+            previous = day
 
     def _snapshot(self, day: float) -> dict:
         placements, carers = self.placements, self.carers
@@ -81,6 +151,8 @@ class CountyModel:
             "in_house_households": len(carers.households),
             "in_house_places": carers.places,
             "in_house_vacancies": carers.vacancies,
+            "panel_backlog": len(self.panel.queue),
+            "mockingbird_households": self.mockingbird.households,
         }
         snapshot.update((f"placed:{name}", option.occupied) for name, option in placements.options.items())
         return snapshot

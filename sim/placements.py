@@ -32,36 +32,39 @@ class Placements:
         self.carers = carers
         self.in_county = 0
         self.out_of_county = 0
+        self.placements_made = 0
         self.cost_accrued = 0.0
         self._cost_per_day = 0.0
         self._cost_since = 0.0
 
-    def match(self, child, day: float, skip=None) -> Option:
-        """Place `child` in the first suitable option of its list for its current age (skipping `skip`)."""
+    def match(self, child, day: float, exclude_household=None) -> Option:
+        """Place `child` in the first suitable option of its list for its current age."""
         age = child.age_at(day)
         for name in self.preferences[child.need][child.band_at(day)]:
-            if name != skip and self.try_place(child, name, age, day):
+            if self.try_place(child, name, age, day, exclude_household):
                 return self.options[name]
         raise AssertionError("matching lists end in an unlimited option, so a child is always placed")
 
-    def try_place(self, child, name: str, age: float, day: float) -> bool:
+    def try_place(self, child, name: str, age: float, day: float, exclude_household=None) -> bool:
         option = self.options[name]
         if name == IN_HOUSE:
-            household = self.carers.find_vacancy(age)
+            household = self.carers.find_vacancy(age, exclude_household)
             if household is None:
                 return False
-            self.carers.place(child, household)
+            self.carers.place(child, household, day)
         elif not option.has_vacancy():
             return False
         option.children[child] = None
         child.option = option
+        child.placed_day = day
+        self.placements_made += 1
         self._count(option, day, +1)
         return True
 
     def vacate(self, child, day: float) -> None:
         option = child.option
         if child.household is not None:
-            self.carers.remove(child)
+            self.carers.remove(child, day)
         del option.children[child]
         child.option = None
         self._count(option, day, -1)

@@ -8,7 +8,7 @@ checks that span several sections in consistency.py.
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_serializer
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_serializer, model_validator
 
 from sim.ages import AGE_BANDS
 
@@ -120,10 +120,99 @@ class Matching(Frozen):
         return {need: by_band for need, by_band in needs.items() if by_band is not None}
 
 
+class Campaign(Frozen):
+    start_date: dt.date
+    months: Annotated[int, Field(ge=1)]
+    enquiry_multiplier: NonNegative
+    cost: NonNegative = 0.0
+
+
+class Assessment(Frozen):
+    mean_months: Positive = 8.0
+    cv: Positive = 0.35
+    assessors: Count = 8
+    caseload_per_assessor: Count = 6
+    withdrawal_probability: Share = 0.0
+
+
+class ExtraSittings(Frozen):
+    start_date: dt.date
+    months: Annotated[int, Field(ge=1)]
+    sittings_per_month: Annotated[int, Field(ge=1)]
+
+
+class Panel(Frozen):
+    sittings_per_month: Count = 1
+    cases_per_sitting: Count = 6
+    approval_probability: Share = 1.0
+    decision_delay_days: NonNegative = 0.0
+    extra_sittings: tuple[ExtraSittings, ...] = ()
+    cost_per_extra_sitting: NonNegative = 0.0
+
+
+class Recruitment(Frozen):
+    enquiries_per_month: NonNegative = 0.0
+    enquiry_to_application: Share = 0.0
+    campaigns: tuple[Campaign, ...] = ()
+    assessment: Assessment = Assessment()
+    panel: Panel = Panel()
+
+
+class AfterBreakdown(Frozen):
+    deregistration_multiplier: NonNegative = 1.0
+    months: NonNegative = 0.0
+    break_probability: Share = 0.0
+    break_months: NonNegative = 0.0
+
+
 class Carers(Frozen):
     initial_households: Count
     places_per_household: Annotated[dict[Annotated[int, Field(ge=1, le=3)], Share], AfterValidator(_sums_to_one)]
     age_range_mix: Annotated[dict[AgeRange, Share], AfterValidator(_sums_to_one)] = {"0-17": 1.0}
+    deregistration_rate_per_year: NonNegative = 0.0
+    after_breakdown: AfterBreakdown = AfterBreakdown()
+    recruitment: Recruitment = Recruitment()
+
+
+class Breakdowns(Frozen):
+    rate_per_year: dict[str, per_band(NonNegative)] = {}
+
+
+class EffectRange(Frozen):
+    """A weakly evidenced effect: the central value is used; low and high bound sensitivity work."""
+
+    low: NonNegative
+    central: NonNegative
+    high: NonNegative
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if not self.low <= self.central <= self.high:
+            raise ValueError(f"expected low <= central <= high, got {self.low}, {self.central}, {self.high}")
+        return self
+
+
+class Constellations(Frozen):
+    start_date: dt.date
+    count: Annotated[int, Field(ge=1)]
+
+
+NO_EFFECT = EffectRange(low=1.0, central=1.0, high=1.0)
+
+
+class Mockingbird(Frozen):
+    constellations: tuple[Constellations, ...] = ()
+    satellites_per_hub: Annotated[int, Field(ge=1, le=12)] = 8
+    hub_sleepover_beds: Count = 2
+    breakdown_multiplier: EffectRange = NO_EFFECT
+    deregistration_multiplier: EffectRange = NO_EFFECT
+    annual_cost_per_constellation: NonNegative = 0.0
+
+
+class StepDown(Frozen):
+    enabled: bool = False
+    min_months_in_placement: NonNegative = 6.0
+    max_moves_per_month: Count = 0
 
 
 class Scenario(Frozen):
@@ -139,3 +228,6 @@ class Scenario(Frozen):
     placements: dict[str, PlacementOption]
     matching: Matching
     carers: Carers
+    breakdowns: Breakdowns = Breakdowns()
+    mockingbird: Mockingbird = Mockingbird()
+    step_down: StepDown = StepDown()

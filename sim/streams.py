@@ -31,3 +31,20 @@ class Streams:
         if name not in self._generators:
             self._generators[name] = generator(self.seed, self.replication, name)
         return self._generators[name]
+
+
+class Buffered:
+    """Scalars from a generator in blocks (drawing one at a time from numpy is slow); the order is unchanged."""
+
+    BLOCK = 1024
+
+    def __init__(self, draw_block):
+        self._draw_block = draw_block
+        self._values = iter(())
+
+    def next(self) -> float:
+        value = next(self._values, None)
+        if value is None:
+            self._values = iter(self._draw_block(self.BLOCK).tolist())
+            value = next(self._values)
+        return value

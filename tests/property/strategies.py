@@ -58,6 +58,35 @@ def scenarios(draw):
             "initial_households": households,
             "places_per_household": _mix(draw, [1, 2, 3]),
             "age_range_mix": _mix(draw, ["0-17", "0-4", "11-17"]),
+            "deregistration_rate_per_year": draw(st.sampled_from([0.0, 0.3])),
+            "after_breakdown": {"deregistration_multiplier": 3.0, "months": 6,
+                                "break_probability": draw(st.sampled_from([0.0, 0.5])), "break_months": 2},
+            "recruitment": {
+                "enquiries_per_month": draw(st.sampled_from([0, 20])),
+                "enquiry_to_application": 0.3,
+                "campaigns": [{"start_date": "2021-06-01", "months": 3, "enquiry_multiplier": 2.0, "cost": 100}],
+                "assessment": {"mean_months": 3, "assessors": 1, "caseload_per_assessor": 2,
+                               "withdrawal_probability": 0.3},
+                "panel": {"sittings_per_month": 1, "cases_per_sitting": 2, "approval_probability": 0.9,
+                          "decision_delay_days": 10,
+                          "extra_sittings": [{"start_date": "2022-01-01", "months": 2, "sittings_per_month": 1}],
+                          "cost_per_extra_sitting": 50},
+            },
         },
+        "breakdowns": {"rate_per_year": {
+            "in_house_fostering": draw(st.sampled_from([0.0, 0.5, 2.0])),
+            "ifa_in_county": {"0-4": 0.1, "5-10": 0.5, "11-15": 1.0, "16-17": 0.0},
+            "home": 0.5,
+        }},
+        "mockingbird": {
+            "constellations": [{"start_date": "2021-04-01", "count": draw(st.integers(0, 2)) or 1}]
+            if draw(st.booleans()) else [],
+            "satellites_per_hub": draw(st.integers(1, 4)),
+            "breakdown_multiplier": {"low": 0.5, "central": 0.5, "high": 1.0},
+            "deregistration_multiplier": {"low": 0.5, "central": 0.5, "high": 1.0},
+            "annual_cost_per_constellation": 1000,
+        },
+        "step_down": {"enabled": draw(st.booleans()), "min_months_in_placement": 2,
+                      "max_moves_per_month": draw(st.integers(0, 3))},
     }
     return validate_raw(raw, "generated")

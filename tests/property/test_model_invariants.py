@@ -1,9 +1,11 @@
-"""Properties that hold for every scenario: children are conserved, never over capacity, never in two places."""
+"""Properties that hold for every scenario: children are conserved, never over capacity, never in two
+places, and every placement change is counted under a reason."""
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 
 from sim.consistency import IN_HOUSE
+from sim.metrics import MOVE_REASONS
 from sim.model import CountyModel
 from sim.runner import RunShape
 from tests.property.strategies import scenarios
@@ -24,6 +26,16 @@ def assert_invariants(model):
     for household in model.carers.households.values():
         assert len(household.children) <= household.places
         assert all(child.household is household for child in household.children)
+        if household.role == "hub":
+            assert household.number not in model.carers.open_households
+    census = sum(sum(by_band.values()) for by_band in model.scenario.initial_state.counts().values())
+    moves = sum(total_so_far(model, f"moves:{reason}") for reason in MOVE_REASONS)
+    assert model.placements.placements_made == census + total_so_far(model, "entries") + moves
+
+
+def total_so_far(model, flow: str) -> float:
+    recorder = model.recorder
+    return recorder.values[:, recorder.names.index(flow)].sum() + recorder.flows[flow]
 
 
 @SETTINGS

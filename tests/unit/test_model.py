@@ -83,3 +83,67 @@ def test_the_model_leaves_the_scenario_unchanged(baseline):
     CountyModel(load_scenario(SCENARIOS / "baseline.yaml", ["horizon_years=1"]), 0).run()
     CountyModel(baseline, 0).run()
     assert baseline.model_dump() == before
+
+
+def erlang_model(households=1, extra=()):
+    scenario = load_scenario(SCENARIOS / "validation" / "erlang_loss.yaml",
+                             [f"carers.initial_households={households}", "demand.entries_per_year=0", *extra])
+    model = CountyModel(scenario, 0)
+    model.start()
+    return model
+
+
+def test_a_broken_down_in_county_placement_can_become_out_of_county():
+    model = erlang_model()
+    child = Child(0.0, 2.0, "family")
+    model.placements.match(child, 0.0)
+    model._admit(child, 365.0)
+    assert child.option.name == "in_house_fostering" and model.placements.in_county == 1
+    model.placement_broke_down(child)
+    assert child.option.name == "ifa_out_of_county"
+    assert (model.placements.in_county, model.placements.out_of_county) == (0, 1)
+    assert model.recorder.flows["breakdowns"] == model.recorder.flows["moves:breakdown"] == 1
+
+
+def test_a_deregistering_household_sends_its_children_to_be_rematched():
+    model = erlang_model(households=2)
+    children = [Child(0.0, 2.0, "family") for _ in range(2)]
+    for child in children:
+        model.placements.match(child, 0.0)
+        model._admit(child, 365.0)
+    model.household_deregistered(children[0].household)
+    assert children[0].option.name == "ifa_out_of_county" and children[0].household is None
+    assert len(model.carers.households) == 1
+    assert model.recorder.flows["moves:carer_left"] == 1 and model.recorder.flows["deregistrations"] == 1
+
+
+def test_a_mockingbird_hub_stops_taking_placements():
+    model = erlang_model(households=10, extra=["mockingbird.constellations=[{start_date: 2020-01-01, count: 1}]",
+                                              "mockingbird.satellites_per_hub=3"])
+    vacancies_before = model.carers.vacancies
+    model.env.run(until=1.0)
+    hubs = [h for h in model.carers.households.values() if h.role == "hub"]
+    assert len(hubs) == 1 and model.mockingbird.households == 4
+    assert model.carers.vacancies == vacancies_before - hubs[0].free_places
+    for _ in range(9):
+        model.placements.match(Child(1.0, 2.0, "family"), 1.0)
+    assert hubs[0].children == [] and model.placements.out_of_county == 0
+
+
+def test_step_down_waits_for_the_settling_period_and_keeps_to_the_monthly_limit():
+    model = erlang_model(households=0, extra=["step_down.enabled=true", "step_down.min_months_in_placement=6",
+                                             "step_down.max_moves_per_month=2"])
+    children = [Child(0.0, 2.0, "family") for _ in range(4)]
+    for child in children:
+        model.placements.match(child, 0.0)
+        model._admit(child, 3650.0)
+    for _ in range(3):
+        model.household_approved()
+    model.env.run(until=150.0)
+    model.step_down.review()
+    assert model.placements.out_of_county == 4
+    model.env.run(until=190.0)
+    model.step_down.review()
+    assert model.placements.out_of_county == 2 and model.recorder.flows["moves:step_down"] == 2
+    model.step_down.review()
+    assert model.placements.out_of_county == 1
