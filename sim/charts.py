@@ -1,7 +1,8 @@
 """Charts for committee papers in the UK Government Analysis Function style.
 
-A chart is described by a `ChartSpec` and drawn by `write_chart`, which writes
-PNG, SVG, the CSV of exactly what is plotted, and the alt text beside it.
+A chart is described by a spec (`ChartSpec` for lines with a band, `BarSpec`
+for bars) and drawn by `write_chart`, which writes PNG, SVG, the CSV of
+exactly what is plotted, and the alt text beside it.
 """
 
 from __future__ import annotations
@@ -22,14 +23,13 @@ from matplotlib.ticker import FixedLocator, MaxNLocator, StrMethodFormatter
 
 STYLE = Path(__file__).with_name("committee.mplstyle")
 COLOURS = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
-FOCUS, CONTEXT = "#12436D", "#BFBFBF"
+CONTEXT = "#BFBFBF"
 MAX_LINES = 4
 SOURCE = "Sufficiency simulator, simulated results"
-BAND = "Line: median of {n} runs; band: 10th to 90th percentile."
-COLUMNS = ["date", "p10", "p50", "p90"]
+BAR_COLUMNS = ["series", "category", "segment", "value"]
 
 WIDTH_IN = 6.3  # A4 text width with 2.5 cm margins
-PLOT_IN, PANEL_IN = 3.0, 1.7
+PLOT_IN, PANEL_IN, BAR_PANEL_IN = 3.0, 1.7, 2.1
 PAD_IN, GAP_IN = 0.1, 0.08
 TEXT = {
     "title": dict(fontsize=13, fontweight="bold"),
@@ -39,9 +39,24 @@ TEXT = {
 }
 
 
+@dataclass(frozen=True)
+class Band:
+    """What a line chart's line and shaded band show, and the CSV names of their columns (low, line, high)."""
+
+    columns: tuple[str, str, str]
+    line: str
+    interval: str
+
+    def describe(self, replications: int) -> str:
+        return f"Line: {self.line} of {replications} runs; band: {self.interval}."
+
+
+PERCENTILES = Band(("p10", "p50", "p90"), "median", "10th to 90th percentile")
+
+
 @dataclass(frozen=True, eq=False)  # eq=False: DataFrames cannot be compared or hashed
 class ChartSpec:
-    """One chart: its words, and per series a frame with date, p10, p50, p90.
+    """A line chart: its words, and per series a frame with date and the band's three columns.
 
     Up to four series share one axes, each labelled at its line end; more
     become small multiples. An empty alt_text is written from the data.
@@ -54,27 +69,97 @@ class ChartSpec:
     y_label: str
     series: tuple[tuple[str, pd.DataFrame], ...]
     alt_text: str = ""
+    band: Band = PERCENTILES
+    colours: tuple[str, ...] = COLOURS
 
     def __post_init__(self):
-        series = tuple((label, _band_frame(frame)) for label, frame in self.series)
+        series = tuple((label, _band_frame(frame, self.band)) for label, frame in self.series)
         object.__setattr__(self, "series", series)
         if not self.alt_text:
-            object.__setattr__(self, "alt_text", _describe(self))
+            object.__setattr__(self, "alt_text", _describe_lines(self))
+
+    def plotted(self) -> pd.DataFrame:
+        frames = [frame.assign(series=label) for label, frame in self.series]
+        plotted = pd.concat(frames)[["series", "date", "low", "mid", "high"]]
+        return plotted.set_axis(["series", "date", *self.band.columns], axis=1)
+
+    def grid(self) -> tuple[int, int, float]:
+        if len(self.series) <= MAX_LINES:
+            return 1, 1, PLOT_IN
+        rows = math.ceil(len(self.series) / 3)
+        return rows, 3, rows * PANEL_IN
+
+    def draw(self, fig: Figure) -> None:
+        if len(self.series) <= MAX_LINES:
+            _draw_lines(fig.add_subplot(), self.series, self.colours)
+        else:
+            _draw_line_panels(fig, self.series, self.colours[0])
 
 
-def write_chart(spec: ChartSpec, out_dir: Path | str) -> list[Path]:
+@dataclass(frozen=True, eq=False)
+class BarSpec:
+    """Bar charts, one panel per series, bars per category stacked by segment (bottom first).
+
+    `bars` has columns series, category, segment, value; panels, categories and
+    segments keep the order in which they first appear. Several segments get a
+    legend in stacking order; a single segment has each bar's value written on it.
+    """
+
+    stem: str
+    title: str
+    subtitle: str
+    source: str
+    y_label: str
+    bars: pd.DataFrame
+    alt_text: str = ""
+    value_format: str = "{:,.0f}"
+    colours: tuple[str, ...] = COLOURS
+
+    def __post_init__(self):
+        object.__setattr__(self, "bars", self.bars[BAR_COLUMNS].reset_index(drop=True))
+        if not self.alt_text:
+            object.__setattr__(self, "alt_text", _describe_bars(self))
+
+    def plotted(self) -> pd.DataFrame:
+        return self.bars
+
+    def panels(self) -> list[str]:
+        return list(dict.fromkeys(self.bars["series"]))
+
+    def grid(self) -> tuple[int, int, float]:
+        count = len(self.panels())
+        columns = 1 if count == 1 else 2 if count <= 4 else 3
+        rows = math.ceil(count / columns)
+        return rows, columns, PLOT_IN if count == 1 else rows * BAR_PANEL_IN
+
+    def draw(self, fig: Figure) -> None:
+        _draw_bar_panels(fig, self)
+
+
+def write_chart(spec, out_dir: Path | str) -> list[Path]:
     """Write <stem>.png, .svg, .csv (the plotted values) and .txt (alt text)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     png, svg, csv, txt = (out / f"{spec.stem}.{ext}" for ext in ("png", "svg", "csv", "txt"))
     with matplotlib.style.context(STYLE):
-        fig = _draw(spec)
+        fig = draw(spec)
         fig.savefig(png, metadata={"Software": None})
+        fig.set_layout_engine("none")  # keep the layout just computed: the SVG matches the PNG, and faster
         fig.savefig(svg, metadata={"Date": None})
-    plotted = pd.concat(frame.assign(series=label) for label, frame in spec.series)
-    plotted[["series", *COLUMNS]].to_csv(csv, index=False, date_format="%Y-%m-%d")
+    spec.plotted().to_csv(csv, index=False, date_format="%Y-%m-%d")
     txt.write_text(spec.alt_text + "\n")
     return [png, svg, csv, txt]
+
+
+def draw(spec) -> Figure:
+    """The chart as a figure: title, subtitle and y label above the plot, the source below."""
+    fig = Figure(layout="constrained")
+    FigureCanvasAgg(fig)  # text is measured with Agg before the layout is fixed
+    *_, plot_height = spec.grid()
+    plot_top, plot_bottom = _place_text(fig, spec, plot_height)
+    fig.get_layout_engine().set(rect=(0, plot_bottom, 1, plot_top - plot_bottom))
+    spec.draw(fig)
+    return fig
 
 
 def band_chart(
@@ -88,90 +173,94 @@ def band_chart(
     y_label: str,
     source: str = SOURCE,
     stem: str | None = None,
+    colours: tuple[str, ...] = COLOURS,
 ) -> ChartSpec:
     """Median and 10-90% band of one metric from each scenario's summary.csv."""
+    columns = ["date", *PERCENTILES.columns]
     series = tuple(
-        (name, summary.loc[summary["metric"] == metric, COLUMNS])
+        (name, summary.loc[summary["metric"] == metric, columns])
         for name, summary in summary_by_scenario.items()
     )
     for name, frame in series:
         if frame.empty:
             raise ValueError(f"summary of scenario {name!r} has no rows for metric {metric!r}")
-    dates = pd.to_datetime(pd.concat(frame["date"] for _, frame in series))
     if len(series) == 1:
         area = f"{area}, {series[0][0]} scenario"
-    period = f"{dates.min():%b %Y} to {dates.max():%b %Y}"
     return ChartSpec(
         stem=stem or metric.replace(":", "_"),
         title=title,
-        subtitle=f"{measure}, {area}, {period}. {BAND.format(n=replications)}",
+        subtitle=f"{measure}, {area}, {period_of(series)}. {PERCENTILES.describe(replications)}",
         source=source,
         y_label=y_label,
         series=series,
+        colours=colours,
     )
 
 
-def out_of_county_chart(
-    summary: pd.DataFrame, scenario_name: str, area: str, replications: int
-) -> ChartSpec:
-    """The first chart of a run: children placed out of county, titled with the trend."""
-    frame = _band_frame(summary.loc[summary["metric"] == "placed_out_of_county", COLUMNS])
-    return band_chart(
-        {scenario_name: summary},
-        "placed_out_of_county",
-        title=_trend_title("Children placed out of county", frame),
-        measure="Children placed out of county at month end",
-        area=area,
-        replications=replications,
-        y_label="Children",
-        stem="out_of_county",
-    )
+def period_of(series) -> str:
+    dates = pd.to_datetime(pd.concat(frame["date"] for _, frame in series))
+    return f"{dates.min():%b %Y} to {dates.max():%b %Y}"
 
 
-def _band_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    missing = set(COLUMNS) - set(frame.columns)
+def trend_title(subject: str, start: float, end: float, by: str, fmt: str = "{:,.0f}") -> str:
+    """`subject` (plural) are projected to rise, fall or stay around a value, by `by`."""
+    if round(start) == round(end) or abs(end - start) < 0.05 * abs(start):
+        return f"{subject} are projected to stay around {fmt.format(start)} to {by}"
+    verb = "rise" if end > start else "fall"
+    return f"{subject} are projected to {verb} from {fmt.format(start)} to {fmt.format(end)} by {by}"
+
+
+def ranking_title(subject: str, ends: Mapping[str, float], base: str, better: int, when: str,
+                  fmt: str = "{:,.0f}") -> str:
+    """Which option does best on `subject` (plural), against the base; `better` is +1 if higher is better."""
+    options = {name: value for name, value in ends.items() if name != base}
+    best = max(options, key=lambda name: better * options[name])
+    shown, base_shown = fmt.format(options[best]), fmt.format(ends[base])
+    if better * (options[best] - ends[base]) <= 0 or shown == base_shown:
+        return f"No option improves on {base} for {subject[:1].lower() + subject[1:]} {when}"
+    word = "highest" if better > 0 else "lowest"
+    return f"{subject} are {word} under {best}: {shown} against {base_shown} under {base} {when}"
+
+
+def _band_frame(frame: pd.DataFrame, band: Band) -> pd.DataFrame:
+    columns = ["date", *band.columns]
+    missing = set(columns) - set(frame.columns)
     if missing:
-        raise ValueError(f"chart series needs columns {COLUMNS}; missing {sorted(missing)}")
-    frame = frame[COLUMNS].assign(date=lambda f: pd.to_datetime(f["date"]))
+        raise ValueError(f"chart series needs columns {columns}; missing {sorted(missing)}")
+    frame = frame[columns].set_axis(["date", "low", "mid", "high"], axis=1)
+    frame = frame.assign(date=pd.to_datetime(frame["date"]))
     return frame.sort_values("date").reset_index(drop=True)
 
 
-def _trend_title(subject: str, frame: pd.DataFrame) -> str:
-    start, end = frame["p50"].iloc[0], frame["p50"].iloc[-1]
-    by = f"{frame['date'].iloc[-1]:%B %Y}"
-    if round(start) == round(end) or abs(end - start) < 0.05 * abs(start):
-        return f"{subject} are projected to stay around {start:,.0f} to {by}"
-    verb = "rise" if end > start else "fall"
-    return f"{subject} are projected to {verb} from {start:,.0f} to {end:,.0f} by {by}"
-
-
-def _describe(spec: ChartSpec) -> str:
+def _describe_lines(spec: ChartSpec) -> str:
     kind = "Line chart" if len(spec.series) <= MAX_LINES else "Small multiple line charts"
     parts = [f"{kind}. {spec.title}.", spec.subtitle]
     for label, frame in spec.series:
         first, last = frame.iloc[0], frame.iloc[-1]
         parts.append(
-            f"{label}: median {first.p50:,.0f} in {first.date:%B %Y} and {last.p50:,.0f} "
-            f"in {last.date:%B %Y} (10th to 90th percentile {last.p10:,.0f} to {last.p90:,.0f})."
+            f"{label}: {spec.band.line} {_whole(first.mid)} in {first.date:%B %Y} and {_whole(last.mid)} "
+            f"in {last.date:%B %Y} ({spec.band.interval} {_whole(last.low)} to {_whole(last.high)})."
         )
     return " ".join(parts)
 
 
-def _draw(spec: ChartSpec) -> Figure:
-    fig = Figure(layout="constrained")
-    FigureCanvasAgg(fig)  # text is measured with Agg before the layout is fixed
-    panels = len(spec.series) > MAX_LINES
-    rows = math.ceil(len(spec.series) / 3) if panels else 1
-    plot_top, plot_bottom = _place_text(fig, spec, rows * PANEL_IN if panels else PLOT_IN)
-    fig.get_layout_engine().set(rect=(0, plot_bottom, 1, plot_top - plot_bottom))
-    if panels:
-        _draw_panels(fig, spec.series, rows)
-    else:
-        _draw_lines(fig.add_subplot(), spec.series)
-    return fig
+def _whole(value: float) -> str:
+    return "not available" if math.isnan(value) else f"{round(value):,}"  # round: never "-0"
 
 
-def _place_text(fig: Figure, spec: ChartSpec, plot_height: float) -> tuple[float, float]:
+def _describe_bars(spec: BarSpec) -> str:
+    kind = "Bar chart" if len(spec.panels()) == 1 else "Small multiple bar charts"
+    parts = [f"{kind}. {spec.title}.", spec.subtitle]
+    fmt = spec.value_format.format
+    for panel in spec.panels():
+        totals = spec.bars[spec.bars["series"] == panel].groupby("category", sort=False)["value"].sum()
+        shown = totals if len(totals) <= 4 else totals.iloc[[0, -1]]
+        values = ", ".join(f"{category} {fmt(value)}" for category, value in shown.items())
+        parts.append(f"{panel}: {values}.")
+    return " ".join(parts)
+
+
+def _place_text(fig: Figure, spec, plot_height: float) -> tuple[float, float]:
     """Stack title, subtitle and y label above the plot and the source below it.
 
     The figure grows to fit wrapped text, so the plot keeps its height.
@@ -212,47 +301,63 @@ def _wrap(text, width_px: float, renderer) -> None:
     text.set_text("\n".join(lines))
 
 
-def _draw_lines(ax, series) -> None:
-    for (_, frame), colour in zip(series, COLOURS):
+def _draw_lines(ax, series, colours) -> None:
+    for (_, frame), colour in zip(series, colours):
         _draw_band(ax, frame, colour)
     _finish_axes(ax, series, max_ticks=5)
     if len(series) > 1:
-        _label_line_ends(ax, series)
+        _label_line_ends(ax, series, colours)
 
 
-def _draw_panels(fig: Figure, series, rows: int) -> None:
-    axes = fig.subplots(rows, 3, sharex=True, sharey=True, squeeze=False).ravel()
-    for i in range(len(series), axes.size):
-        axes[i - 3].xaxis.set_tick_params(labelbottom=True)  # now the bottom of its column
-        axes[i].remove()
+def _draw_line_panels(fig: Figure, series, focus: str) -> None:
+    axes = _panel_axes(fig, len(series), 3)
     for ax, (label, frame) in zip(axes, series):
         for _, other in series:
             if other is not frame:
-                ax.plot(other["date"], other["p50"], color=CONTEXT, linewidth=1)
-        _draw_band(ax, frame, FOCUS)
-        ax.set_title(textwrap.fill(label, 22))
-        _finish_axes(ax, series, max_ticks=3)
+                ax.plot(other["date"], other["mid"], color=CONTEXT, linewidth=1)
+        _draw_band(ax, frame, focus)
+        ax.set_title(_fill(label, 22))
+        _finish_axes(ax, series, max_ticks=2)  # narrow panels: two date labels fit
+
+
+def _panel_axes(fig: Figure, count: int, columns: int):
+    rows = math.ceil(count / columns)
+    axes = fig.subplots(rows, columns, sharex=True, sharey=True, squeeze=False).ravel()
+    for i in range(count, axes.size):
+        axes[i - columns].xaxis.set_tick_params(labelbottom=True)  # now the bottom of its column
+        axes[i].remove()
+    return axes[:count]
 
 
 def _draw_band(ax, frame: pd.DataFrame, colour: str) -> None:
-    ax.fill_between(frame["date"], frame["p10"], frame["p90"], color=colour, alpha=0.2, linewidth=0)
-    ax.plot(frame["date"], frame["p50"], color=colour)
+    ax.fill_between(frame["date"], frame["low"], frame["high"], color=colour, alpha=0.2, linewidth=0)
+    ax.plot(frame["date"], frame["mid"], color=colour)
 
 
 def _finish_axes(ax, series, max_ticks: int) -> None:
     dates = sorted(set().union(*(frame["date"] for _, frame in series)))
     ax.set_xlim(dates[0], dates[-1])
-    ax.yaxis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True))
-    ax.set_ylim(0, _top_tick(ax, max(frame["p90"].max() for _, frame in series)))
+    values = pd.concat([frame[["low", "mid", "high"]] for _, frame in series]).stack()
+    _y_from_zero(ax, values.min(), values.max())
     ax.xaxis.set_major_locator(FixedLocator(mdates.date2num(_sparse(dates, max_ticks))))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+
+
+def _y_from_zero(ax, lowest: float, highest: float) -> None:
+    """Y axis from zero (or the first tick below negative data) to the first tick at or above the data."""
+    locator = MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True)
+    ax.yaxis.set_major_locator(locator)
+    lowest, highest = min(lowest, 0), max(highest, 1)
+    ticks = locator.tick_values(lowest, highest)
+    ax.set_ylim(max(t for t in ticks if t <= lowest), min(t for t in ticks if t >= highest))
     ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    if lowest < 0:
+        ax.axhline(0, color="#3D3D3D", linewidth=0.8)
 
 
-def _top_tick(ax, highest: float) -> float:
-    """The first y tick at or above the data, so the top gridline closes the chart."""
-    highest = max(highest, 1)
-    return min(t for t in ax.yaxis.get_major_locator().tick_values(0, highest) if t >= highest)
+def _fill(label: str, width: int) -> str:
+    """Wrap a label at spaces, or after underscores in a scenario name such as recruitment_campaign."""
+    return textwrap.fill(label.replace("_", "_ "), width).replace("_ ", "_")
 
 
 def _sparse(dates: list, max_ticks: int) -> list:
@@ -264,11 +369,12 @@ def _sparse(dates: list, max_ticks: int) -> list:
     return [dates[-1]]
 
 
-def _label_line_ends(ax, series) -> None:
-    labels = [textwrap.fill(label, 20) for label, _ in series]
-    ends = np.array([frame["p50"].iloc[-1] for _, frame in series])
-    heights = np.array([label.count("\n") + 1 for label in labels]) * 0.075 * ax.get_ylim()[1]
-    for label, (_, frame), colour, y in zip(labels, series, COLOURS, _spread(ends, heights)):
+def _label_line_ends(ax, series, colours) -> None:
+    labels = [_fill(label, 20) for label, _ in series]
+    ends = np.array([frame["mid"].iloc[-1] for _, frame in series])
+    bottom, top = ax.get_ylim()
+    heights = np.array([label.count("\n") + 1 for label in labels]) * 0.075 * (top - bottom)
+    for label, (_, frame), colour, y in zip(labels, series, colours, _spread(ends, heights)):
         ax.annotate(
             label, (frame["date"].iloc[-1], y), xytext=(6, 0), textcoords="offset points",
             va="center", color=colour, fontweight="bold", annotation_clip=False,
@@ -283,3 +389,41 @@ def _spread(centres: np.ndarray, heights: np.ndarray) -> np.ndarray:
         clear = positions[below] + (heights[below] + heights[above]) / 2
         positions[above] = max(positions[above], clear)
     return positions
+
+
+def _draw_bar_panels(fig: Figure, spec: BarSpec) -> None:
+    panels = spec.panels()
+    _, columns, _ = spec.grid()
+    axes = _panel_axes(fig, len(panels), columns)
+    segments = list(dict.fromkeys(spec.bars["segment"]))
+    colours = dict(zip(segments, spec.colours))
+    tallest = spec.bars.groupby(["series", "category"])["value"].sum().max()
+    if len(segments) == 1:
+        tallest *= 1.15  # room for the values written above the bars
+    for ax, panel in zip(axes, panels):
+        table = spec.bars[spec.bars["series"] == panel].pivot_table(
+            index="category", columns="segment", values="value", sort=False, aggfunc="sum")
+        bottom = np.zeros(len(table))
+        for segment in segments:
+            heights = table[segment].to_numpy() if segment in table else np.zeros(len(table))
+            bars = ax.bar(range(len(table)), heights, bottom=bottom, width=0.7,
+                          color=colours[segment], label=textwrap.fill(segment, 18))
+            bottom += heights
+        if len(segments) == 1:
+            ax.bar_label(bars, labels=[spec.value_format.format(v) for v in heights], padding=2, fontsize=9)
+        _finish_bar_axes(ax, list(table.index), tallest, panel if len(panels) > 1 else "", columns)
+    if len(segments) > 1:
+        top_right = axes[min(columns, len(axes)) - 1]
+        handles, labels = axes[0].get_legend_handles_labels()
+        top_right.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.02, 1.0),
+                         frameon=False, fontsize=9, borderaxespad=0)
+
+
+def _finish_bar_axes(ax, categories: list, tallest: float, title: str, columns: int) -> None:
+    ax.grid(axis="x", visible=False)
+    step = math.ceil(len(categories) / (6 // columns))
+    ax.set_xticks(range(0, len(categories), step), categories[::step])
+    ax.tick_params(axis="x", length=0, labelsize=9)
+    _y_from_zero(ax, 0, tallest)
+    if title:
+        ax.set_title(_fill(title, 30 if columns < 3 else 16))

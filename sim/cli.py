@@ -2,11 +2,20 @@
 
 import argparse
 import sys
+from pathlib import Path
 
+from calibration.commands import add_commands as add_calibration_commands
+from sim.compare import common_random_numbers
 from sim.errors import InputError
-from sim.outputs import default_out_dir, write_run
+from sim.executors import EXECUTORS, open_executor
+from sim.outputs import default_comparison_dir, default_out_dir, write_comparison, write_run
+from sim.publish import republish
 from sim.runner import default_jobs
+from sim.saved_results import load_results
 from sim.scenario_file import load_scenario
+from sim.style import Style, load_style
+from sim.sweep import default_sweep_dir, journal_dir, run_sweep
+from sim.sweep_file import load_sweep
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -31,8 +40,43 @@ def run_command(args) -> int:
     scenario = load_scenario(args.scenario, _overrides(args))
     jobs = _jobs(args.jobs)
     out_dir = args.out or default_out_dir(scenario)
-    write_run(scenario, out_dir, jobs, _progress_bar() if sys.stderr.isatty() else None)
+    with open_executor(args.executor, jobs, args.scheduler) as executor:
+        write_run(scenario, out_dir, jobs, _progress_bar() if sys.stderr.isatty() else None, executor)
     print(f"wrote {out_dir}")
+    return 0
+
+
+def compare_command(args) -> int:
+    paths = [args.base, *args.others]
+    as_written = [load_scenario(path) for path in paths]
+    paired = common_random_numbers(as_written, paths, args.seed, args.replications)
+    out_dir = args.out or default_comparison_dir(paired[0])
+    write_comparison(paired, as_written, out_dir, _jobs(args.jobs), _progress_bar() if sys.stderr.isatty() else None)
+    print(f"wrote {out_dir}")
+    return 0
+
+
+def sweep_command(args) -> int:
+    sweep = load_sweep(args.sweep)
+    out_dir = Path(args.out) if args.out else default_sweep_dir(sweep)
+    bar = _progress_bar() if sys.stderr.isatty() else None
+    progress = (lambda done, total: bar(done, total, f"{len(sweep.variants)} variants")) if bar else None
+    try:
+        with open_executor(args.executor, _jobs(args.jobs), args.scheduler) as executor:
+            carried = run_sweep(sweep, out_dir, executor, progress)
+    except KeyboardInterrupt:
+        print(f"interrupted; completed replications are kept in {journal_dir(out_dir)} and the same command "
+              "resumes from them", file=sys.stderr)
+        return 130
+    print(f"wrote {out_dir}" + (f" ({carried} replications carried over from an interrupted run)" if carried else ""))
+    return 0
+
+
+def charts_command(args) -> int:
+    style = load_style(args.style) if args.style else Style()
+    saved = load_results(args.results)
+    republish(saved, style)
+    print(f"rebuilt the charts and the committee pack in {args.results}")
     return 0
 
 
@@ -61,10 +105,12 @@ def _jobs(jobs) -> int:
 
 
 def _progress_bar():
-    def show(done, total):
+    def show(done, total, name=""):
         filled = round(30 * done / total)
         end = "\n" if done == total else ""
-        print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} replications", end=end, file=sys.stderr, flush=True)
+        label = f" of {name}" if name else ""
+        print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} replications{label}", end=end,
+              file=sys.stderr, flush=True)
     return show
 
 
@@ -75,12 +121,40 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run a scenario and write its results directory")
     run.add_argument("scenario", metavar="SCENARIO.yaml")
     _add_run_options(run)
+    _add_executor_options(run)
     run.add_argument("--out", metavar="DIR", help="results directory (default outputs/<scenario name>)")
     run.set_defaults(command=run_command)
+
+    compare = commands.add_parser("compare", help="run scenarios with common random numbers and compare them "
+                                                  "with the first (the base)")
+    compare.add_argument("base", metavar="BASE.yaml")
+    compare.add_argument("others", nargs="+", metavar="OTHER.yaml")
+    compare.add_argument("--replications", type=int, metavar="N", help="replications of every scenario "
+                         "(default: the base's)")
+    compare.add_argument("--seed", type=int, metavar="S", help="root seed of every scenario (default: the base's)")
+    compare.add_argument("--jobs", type=int, metavar="J", help="processes to use (default: all cores)")
+    compare.add_argument("--out", metavar="DIR", help="results directory (default outputs/compare_<base name>)")
+    compare.set_defaults(command=compare_command)
+
+    sweep = commands.add_parser("sweep", help="run a scenario's variants (a grid, a sensitivity sample) or a "
+                                              "region's authorities; an interrupted sweep resumes")
+    sweep.add_argument("sweep", metavar="SWEEP.yaml")
+    sweep.add_argument("--jobs", type=int, metavar="J",
+                       help="local processes, or local Dask workers (default: all cores)")
+    _add_executor_options(sweep)
+    sweep.add_argument("--out", metavar="DIR", help="results directory (default outputs/sweep_<sweep name>)")
+    sweep.set_defaults(command=sweep_command)
+
+    charts = commands.add_parser("charts", help="rebuild every chart and table of a results directory "
+                                                "from its saved files")
+    charts.add_argument("results", metavar="RESULTS_DIR")
+    charts.add_argument("--style", metavar="FILE", help="YAML file of chart titles, colours and source wording")
+    charts.set_defaults(command=charts_command)
 
     validate = commands.add_parser("validate", help="check scenario files without running them")
     validate.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml")
     validate.set_defaults(command=validate_command)
+    add_calibration_commands(commands)
     return parser
 
 
@@ -90,3 +164,10 @@ def _add_run_options(parser) -> None:
     parser.add_argument("--jobs", type=int, metavar="J", help="processes to use (default: all cores)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY.PATH=VALUE",
                         help="override one scenario value (repeatable)")
+
+
+def _add_executor_options(parser) -> None:
+    parser.add_argument("--executor", choices=EXECUTORS, default="processes",
+                        help="where replications run: local processes (default) or Dask")
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler such as tcp://HOST:8786 "
+                        "(default with --executor dask: a cluster of --jobs workers on this machine)")

@@ -10,11 +10,15 @@ from importlib import metadata
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
-from sim.charts import out_of_county_chart, write_chart
+from sim.compare import ScenarioValues, differences_table, headline_table
+from sim.publish import publish
 from sim.results import summarise, timeseries_lines, write_summary
 from sim.runner import RunShape, replications
+from sim.saved_results import COMPARISON, RUN, load_results
 from sim.scenario_file import scenario_hash, scenario_yaml
+from sim.style import Style
 
 
 def default_out_dir(scenario) -> Path:
@@ -42,27 +46,91 @@ def staged_directory(final: Path):
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def write_run(scenario, out_dir: Path, jobs: int, progress=None) -> Path:
-    """Run every replication of `scenario` and write its results directory."""
-    shape = RunShape.of(scenario)
-    count = scenario.replications
+def default_comparison_dir(base) -> Path:
+    return Path("outputs") / f"compare_{base.name}"
+
+
+def write_run(scenario, out_dir: Path, jobs: int, progress=None, executor=None) -> Path:
+    """Run every replication of `scenario` (on `executor` if given) and write its results directory."""
     started = _now()
     with staged_directory(out_dir) as staging:
         (staging / "scenario.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
-        values = np.empty((count, len(shape.dates), len(shape.metrics)))
-        with open(staging / "timeseries.csv", "w", encoding="utf-8", newline="") as timeseries:
-            timeseries.write("replication,date,metric,value\n")
-            for replication, result in replications(scenario, count, jobs):
-                values[replication] = result
-                timeseries.writelines(timeseries_lines(replication, shape, result))
-                if progress:
-                    progress(replication + 1, count)
-        summary = summarise(values, shape)
-        write_summary(summary, staging / "summary.csv")
-        write_chart(out_of_county_chart(summary, scenario.name, scenario.area, count), staging / "charts")
-        manifest = _manifest(scenario, started)
-        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        with _timeseries(staging, "replication,date,metric,value") as timeseries:
+            values = _simulate(scenario, jobs, timeseries, progress, executor=executor)
+        write_summary(summarise(values.values, values), staging / "summary.csv")
+        _write_manifest(staging, {"kind": RUN, **_manifest(scenario, started)})
+        publish(load_results(staging), staging, Style())
     return Path(out_dir)
+
+
+def write_comparison(paired: list, as_written: list, out_dir: Path, jobs: int, progress=None,
+                     executor=None) -> Path:
+    """Run each scenario (the base first) and write the comparison directory.
+
+    `paired` share one seed and replication count (compare.common_random_numbers);
+    `as_written` are the same scenarios as their files give them, for the manifest.
+    """
+    started = _now()
+    base = paired[0]
+    with staged_directory(out_dir) as staging:
+        (staging / "scenarios").mkdir()
+        results = {}
+        with _timeseries(staging, "scenario,replication,date,metric,value") as timeseries:
+            for scenario in paired:
+                (staging / "scenarios" / f"{scenario.name}.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
+                named = (lambda done, total, name=scenario.name: progress(done, total, name)) if progress else None
+                results[scenario.name] = _simulate(scenario, jobs, timeseries, named, scenario.name, executor)
+        summary = pd.concat(summarise(values.values, values).assign(scenario=name) for name, values in results.items())
+        write_summary(summary[["scenario", *summary.columns[:-1]]], staging / "summary.csv")
+        write_summary(differences_table(results, base.name), staging / "differences.csv")
+        write_summary(headline_table(results, base.name), staging / "headline.csv")
+        _write_manifest(staging, _comparison_manifest(paired, as_written, started))
+        publish(load_results(staging), staging, Style())
+    return Path(out_dir)
+
+
+@contextlib.contextmanager
+def _timeseries(staging: Path, header: str):
+    with open(staging / "timeseries.csv", "w", encoding="utf-8", newline="") as timeseries:
+        timeseries.write(header + "\n")
+        yield timeseries
+
+
+def _simulate(scenario, jobs: int, timeseries, progress, name: str | None = None, executor=None) -> ScenarioValues:
+    """Every replication of `scenario`, its rows appended to `timeseries` as they finish."""
+    shape = RunShape.of(scenario)
+    count = scenario.replications
+    values = np.empty((count, len(shape.dates), len(shape.metrics)))
+    for replication, result in replications(scenario, count, jobs, executor):
+        values[replication] = result
+        timeseries.writelines(timeseries_lines(replication, shape, result, name))
+        if progress:
+            progress(replication + 1, count)
+    return ScenarioValues(shape.metrics, shape.dates, values)
+
+
+def _comparison_manifest(paired: list, as_written: list, started: str) -> dict:
+    base = paired[0]
+    manifest = _manifest(base, started)
+    del manifest["scenario_name"], manifest["scenario_hash"]
+    return {
+        "kind": COMPARISON,
+        "base": base.name,
+        **manifest,
+        "common_random_numbers": (
+            f"Common random numbers: every scenario ran with seed {base.seed} and {base.replications} "
+            "replications (the base's, or those given on the command line), whatever its own file says, "
+            "so that replication r of each scenario draws the same children."),
+        "scenarios": [
+            {"name": scenario.name, "scenario_hash": scenario_hash(scenario),
+             "seed_in_file": written.seed, "replications_in_file": written.replications}
+            for scenario, written in zip(paired, as_written)
+        ],
+    }
+
+
+def _write_manifest(staging: Path, manifest: dict) -> None:
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
 def _manifest(scenario, started: str) -> dict:

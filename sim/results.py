@@ -6,11 +6,12 @@ import pandas as pd
 SUMMARY_COLUMNS = ["date", "metric", "mean", "p10", "p50", "p90"]
 
 
-def timeseries_lines(replication: int, shape, values: np.ndarray) -> list[str]:
-    """Rows replication,date,metric,value for one replication (months x metrics)."""
+def timeseries_lines(replication: int, shape, values: np.ndarray, scenario: str | None = None) -> list[str]:
+    """Rows replication,date,metric,value for one replication (months x metrics), led by scenario if given."""
     rows = []
+    lead = "" if scenario is None else f"{scenario},"
     for date, month_values in zip(shape.dates, values.tolist()):
-        prefix = f"{replication},{date.isoformat()},"
+        prefix = f"{lead}{replication},{date.isoformat()},"
         rows.extend(f"{prefix}{metric},{value:.10g}\n" for metric, value in zip(shape.metrics, month_values))
     return rows
 
@@ -34,4 +35,4 @@ def write_summary(summary: pd.DataFrame, path) -> None:
 
 
 def read_summary(path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype={"date": str, "metric": str})
+    return pd.read_csv(path, dtype={"scenario": str, "date": str, "metric": str})

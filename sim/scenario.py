@@ -17,6 +17,7 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
 Positive = Annotated[float, Field(gt=0.0)]
 Count = Annotated[int, Field(ge=0)]
+Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")]  # also a file and directory name
 SHARE_TOLERANCE = 1e-6
 
 
@@ -216,7 +217,7 @@ class StepDown(Frozen):
 
 
 class Scenario(Frozen):
-    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")]
+    name: Name
     description: str = ""
     area: str = "the county"
     start_date: dt.date

@@ -28,7 +28,7 @@ def validate_raw(raw: dict, source: str, overridden=frozenset()) -> Scenario:
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as error:
-        raise _one_line(error, source, overridden) from None
+        raise one_line_error(error, source, overridden) from None
     check_consistency(scenario, source)
     return scenario
 
@@ -42,7 +42,8 @@ def scenario_hash(scenario: Scenario) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _read_yaml(path: Path) -> dict:
+def read_yaml_mapping(path: Path, contents: str = "scenario keys") -> dict:
+    """The mapping at the top of a YAML file; a missing file or bad YAML is a one-line InputError."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -57,7 +58,7 @@ def _read_yaml(path: Path) -> dict:
         problem = getattr(error, "problem", None) or "not valid YAML"
         raise InputError(path, "", f"{where}YAML syntax error: {problem}") from None
     if not isinstance(raw, dict):
-        raise InputError(path, "", "expected a mapping of scenario keys at the top level")
+        raise InputError(path, "", f"expected a mapping of {contents} at the top level")
     return raw
 
 
@@ -66,7 +67,7 @@ def _resolve_extends(path: Path, chain: tuple) -> dict:
     if resolved in chain:
         cycle = " -> ".join(p.name for p in (*chain, resolved))
         raise InputError(path, "extends", f"extends cycle: {cycle}")
-    raw = _read_yaml(path)
+    raw = read_yaml_mapping(path)
     parent_name = raw.pop("extends", None)
     if parent_name is None:
         return raw
@@ -106,14 +107,18 @@ def _apply_override(raw: dict, override: str) -> str:
     return key_path
 
 
-def _one_line(error: ValidationError, source: str, overridden) -> InputError:
-    first = error.errors()[0]
+def one_line_error(error: ValidationError, source: str, overridden=frozenset(), root=Scenario) -> InputError:
+    """The first problem of a validation error of a `root` model, on one line naming `source` and the key.
+
+    Unknown keys come first: a misspelt key is also reported as a missing one, and the spelling is the fix."""
+    problems = error.errors()
+    first = next((problem for problem in problems if problem["type"] == "extra_forbidden"), problems[0])
     loc = tuple(part for part in first["loc"] if not _is_type_tag(part))
     key = ".".join(str(part) for part in loc)
     if any(key == changed or key.startswith(changed + ".") for changed in overridden):
         source += " (with --set)"
     if first["type"] == "extra_forbidden":
-        expected = _unknown_key_hint(str(loc[-1]), _valid_keys(loc[:-1]))
+        expected = _unknown_key_hint(str(loc[-1]), _valid_keys(loc[:-1], root))
     else:
         message = first["msg"].removeprefix("Value error, ")
         expected = f"{message} (got {_short(first['input'])})"
@@ -138,8 +143,8 @@ def _unknown_key_hint(key: str, valid: list) -> str:
     return f"unknown key; expected one of: {', '.join(valid)}"
 
 
-def _valid_keys(loc: tuple) -> list:
-    annotation = Scenario
+def _valid_keys(loc: tuple, root) -> list:
+    annotation = root
     for part in loc:
         annotation = _inside(annotation, part)
     model = _first_member(annotation, _is_model)

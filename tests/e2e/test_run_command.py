@@ -1,6 +1,7 @@
 """`sufficiency run` end to end: the files it writes, and byte-identical results for the same seed."""
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -66,3 +67,15 @@ def test_python_dash_m_sim_is_the_same_program(tmp_path):
     done = subprocess.run([sys.executable, "-m", "sim", "validate", str(SCENARIOS / "baseline.yaml")],
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0 and "ok (baseline)" in done.stdout
+
+
+def test_charts_rebuilds_a_run_from_its_saved_files(serial, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(serial, copy)
+    shutil.rmtree(copy / "charts")
+    assert main(["charts", str(copy)]) == 0
+    written = sorted(p.name for p in (serial / "charts").iterdir())
+    assert "in_house_households.svg" in written and "annual_cost.csv" in written
+    assert sorted(p.name for p in (copy / "charts").iterdir()) == written
+    for name in [*(f"charts/{name}" for name in written), "pack.html"]:
+        assert (copy / name).read_bytes() == (serial / name).read_bytes(), name

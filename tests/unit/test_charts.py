@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.charts import band_chart, out_of_county_chart, write_chart
+from sim.charts import BarSpec, band_chart, draw, trend_title, write_chart
 
 DATES = pd.date_range("2020-04-30", periods=36, freq="ME").strftime("%Y-%m-%d")
 
@@ -57,18 +57,31 @@ def test_more_than_four_series_become_small_multiples(tmp_path, n, axes):
     assert (tmp_path / "placed_out_of_county.svg").read_text().count('<g id="axes_') == axes
 
 
+def out_of_county(start: float, end: float):
+    frame = summary(start, end).query("metric == 'placed_out_of_county'")
+    return band_chart(
+        {"baseline": summary(start, end)},
+        "placed_out_of_county",
+        title=trend_title("Children placed out of county", frame["p50"].iloc[0], frame["p50"].iloc[-1], "March 2023"),
+        measure="Children placed out of county at month end",
+        area="Test county",
+        replications=20,
+        y_label="Children",
+        stem="out_of_county",
+    )
+
+
 @pytest.mark.parametrize("start, end, phrase", [
     (498, 430, "projected to fall from 498 to 430 by March 2023"),
     (300, 350, "projected to rise from 300 to 350 by March 2023"),
     (300, 305, "projected to stay around 300 to March 2023"),
 ])
 def test_title_states_the_direction(start, end, phrase):
-    spec = out_of_county_chart(summary(start, end), "baseline", "Test county", 20)
-    assert spec.title == f"Children placed out of county are {phrase}"
+    assert out_of_county(start, end).title == f"Children placed out of county are {phrase}"
 
 
 def test_alt_text_names_start_and_end_medians(tmp_path):
-    spec = out_of_county_chart(summary(1498, 1430), "baseline", "Test county", 20)
+    spec = out_of_county(1498, 1430)
     write_chart(spec, tmp_path)
     alt = (tmp_path / "out_of_county.txt").read_text()
     assert spec.title in alt
@@ -77,8 +90,36 @@ def test_alt_text_names_start_and_end_medians(tmp_path):
 
 
 def test_subtitle_states_area_period_and_band():
-    spec = out_of_county_chart(summary(498, 430), "baseline", "Test county", 20)
-    assert spec.subtitle == (
+    assert out_of_county(498, 430).subtitle == (
         "Children placed out of county at month end, Test county, baseline scenario, "
         "Apr 2020 to Mar 2023. Line: median of 20 runs; band: 10th to 90th percentile."
     )
+
+
+def test_negative_values_extend_the_axis_below_zero():
+    frame = summary(400, 300).query("metric == 'placed_out_of_county'").assign(p10=lambda f: f["p50"] - 450)
+    spec = band_chart({"a": frame}, "placed_out_of_county", title="t", measure="m", area="x",
+                      replications=3, y_label="y")
+    bottom, top = draw(spec).axes[0].get_ylim()
+    assert bottom <= frame["p10"].min() < 0 and top >= frame["p90"].max()
+
+
+def bars(panels: int, segments: int) -> BarSpec:
+    rows = [(f"Scenario {p}", f"{2020 + c}", f"Type {s}", 1.0 + p + c + s)
+            for p in range(panels) for c in range(3) for s in range(segments)]
+    return BarSpec(stem="bars", title="Bars", subtitle="Sub", source="Test", y_label="£ million",
+                   bars=pd.DataFrame(rows, columns=["series", "category", "segment", "value"]))
+
+
+@pytest.mark.parametrize("panels, segments", [(1, 1), (1, 3), (3, 2)])
+def test_bar_heights_are_the_csv_values(tmp_path, panels, segments):
+    spec = bars(panels, segments)
+    write_chart(spec, tmp_path)
+    written = pd.read_csv(tmp_path / "bars.csv", dtype={"category": str})
+    pd.testing.assert_frame_equal(written, spec.bars)
+    fig = draw(spec)
+    assert len(fig.axes) == panels
+    for ax, (_, rows) in zip(fig.axes, written.groupby("series", sort=False)):
+        heights = [patch.get_height() for patch in ax.patches]
+        by_segment = rows.pivot(index="category", columns="segment", values="value")
+        assert heights == by_segment.to_numpy().T.ravel().tolist()

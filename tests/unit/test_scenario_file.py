@@ -71,3 +71,37 @@ def test_residential_need_requires_a_residential_list(tmp_path):
     path.write_text((SCENARIOS / "validation" / "erlang_loss.yaml").read_text())
     with pytest.raises(InputError, match="matching.residential: required when demand.residential_share"):
         load_scenario(path, ["demand.residential_share=0.1"])
+
+
+@pytest.mark.parametrize("override, message", [
+    ("carers.deregistration_rate_per_year=-0.1", "carers.deregistration_rate_per_year: Input should be greater than or equal to 0"),
+    ("carers.after_breakdown.break_probability=2", "carers.after_breakdown.break_probability: Input should be less than or equal to 1"),
+    ("carers.after_breakdown.months_off=3", "carers.after_breakdown.months_off: unknown key; did you mean 'months'?"),
+    ("carers.recruitment.enquiries_per_month=many", "carers.recruitment.enquiries_per_month: Input should be a valid number"),
+    ("carers.recruitment.enquiry_to_application=1.2", "carers.recruitment.enquiry_to_application: Input should be less than or equal to 1"),
+    ("carers.recruitment.campaigns=[{start_date: 2021-01-01, months: 0, enquiry_multiplier: 2}]",
+     "carers.recruitment.campaigns.0.months: Input should be greater than or equal to 1"),
+    ("carers.recruitment.campaigns=[{start_date: 2019-01-01, months: 2, enquiry_multiplier: 2}]",
+     "carers.recruitment.campaigns.0.start_date: 2019-01-01 is before the scenario's start_date 2020-04-01"),
+    ("carers.recruitment.campaigns=[{start_date: 2021-01-01, months: 2, multiplier: 2}]",
+     "carers.recruitment.campaigns.0.multiplier: unknown key"),
+    ("carers.recruitment.assessment.assessors=0", "carers.recruitment.assessment: assessors and caseload_per_assessor must both be at least 1"),
+    ("carers.recruitment.assessment.withdrawl_probability=0.1", "did you mean 'withdrawal_probability'?"),
+    ("carers.recruitment.panel.cases_per_sitting=-1", "carers.recruitment.panel.cases_per_sitting: Input should be greater than or equal to 0"),
+    ("carers.recruitment.panel.extra_sittings=[{start_date: 2020-01-01, months: 3, sittings_per_month: 1}]",
+     "carers.recruitment.panel.extra_sittings.0.start_date: 2020-01-01 is before"),
+    ("breakdowns.rate_per_year.ifa_in_county=-0.2", "breakdowns.rate_per_year.ifa_in_county"),
+    ("breakdowns.rate_per_year.ifa_in_countyy=0.2", "breakdowns.rate_per_year.ifa_in_countyy: unknown placement option 'ifa_in_countyy'; did you mean 'ifa_in_county'?"),
+    ("mockingbird.satellites_per_hub=20", "mockingbird.satellites_per_hub: Input should be less than or equal to 12"),
+    ("mockingbird.breakdown_multiplier={low: 0.9, central: 0.5, high: 1.0}",
+     "mockingbird.breakdown_multiplier: expected low <= central <= high, got 0.9, 0.5, 1.0"),
+    ("mockingbird.constellations=[{start_date: 2021-01-01, count: 0}]", "mockingbird.constellations.0.count: Input should be greater than or equal to 1"),
+    ("mockingbird.annual_cost=5", "mockingbird.annual_cost: unknown key; did you mean 'annual_cost_per_constellation'?"),
+    ("step_down.enabled=maybe", "step_down.enabled: Input should be a valid boolean"),
+    ("step_down.max_moves_per_month=-2", "step_down.max_moves_per_month: Input should be greater than or equal to 0"),
+])
+def test_carer_supply_keys_are_checked(override, message):
+    with pytest.raises(InputError) as raised:
+        load_scenario(SCENARIOS / "baseline.yaml", [override])
+    assert message in str(raised.value)
+    assert "\n" not in str(raised.value)

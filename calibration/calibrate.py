@@ -1,0 +1,97 @@
+"""From a care history to a baseline scenario: estimate, fit the free parameters, write the scenario file
+with its calibration report beside it (FILE.yaml and FILE_calibration/), complete or not at all."""
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from calibration.errors import DataError
+from calibration.estimate import Estimates, PlacementMix, estimate_all, placement_mix
+from calibration.fit import FitSettings, fit_free_parameters
+from calibration.history import CareHistory
+from calibration.report import write_report
+from calibration.scenario_writer import SEED, FreeParameters, Run, rendered, scenario_tree
+from sim.outputs import staged_directory
+from sim.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Settings:
+    area: str
+    census_date: dt.date | None = None  # default: the data's last day
+    horizon_months: int = 60
+    replications: int = 100
+    seed: int = SEED
+    fit: FitSettings = FitSettings()
+
+
+@dataclass(frozen=True)
+class Calibration:
+    history: CareHistory = field(repr=False)
+    figures: dict = field(repr=False)
+    estimates: Estimates
+    census: PlacementMix
+    free: FreeParameters
+    tree: dict = field(repr=False)
+    text: str = field(repr=False)
+    scenario: Scenario = field(repr=False)
+
+
+def calibrate(history: CareHistory, figures, settings: Settings) -> Calibration:
+    census = placement_mix(history, _census_date(history, settings.census_date))
+    estimates = estimate_all(history)
+    free = fit_free_parameters(history, estimates, figures, settings.fit)
+    window = f"{history.window_start.date()} to {history.window_end.date()}"
+    run = Run(
+        name=scenario_name(settings.area),
+        area=settings.area,
+        description=f"Calibrated from SSDA903 data, {window}, starting from the census on {census.census_date}",
+        horizon_months=settings.horizon_months,
+        replications=settings.replications,
+        seed=settings.seed,
+    )
+    tree = scenario_tree(estimates, census, figures, free, run)
+    text, scenario = rendered(tree, _header(settings.area, window), f"calibrated scenario for {settings.area}")
+    return Calibration(history, figures, estimates, census, free, tree, text, scenario)
+
+
+def scenario_name(area: str) -> str:
+    return "calibrated_" + re.sub(r"[^A-Za-z0-9_.-]+", "_", area).strip("_")
+
+
+def report_directory(scenario_path: Path) -> Path:
+    scenario_path = Path(scenario_path)
+    return scenario_path.with_name(f"{scenario_path.stem}_calibration")
+
+
+def write_calibration(calibration: Calibration, scenario_path: Path) -> Path:
+    """Write the scenario file and its report directory; on any failure neither is left changed."""
+    scenario_path = Path(scenario_path)
+    with staged_directory(report_directory(scenario_path)) as staging:
+        write_report(calibration, staging, scenario_path.name)
+        partial = scenario_path.with_name(f".{scenario_path.name}.partial")
+        partial.write_text(calibration.text, encoding="utf-8")
+        os.replace(partial, scenario_path)
+    return report_directory(scenario_path)
+
+
+def _census_date(history: CareHistory, date) -> pd.Timestamp:
+    date = pd.Timestamp(date if date is not None else history.window_end)
+    if not history.window_start <= date <= history.window_end:
+        window = f"{history.window_start.date()} to {history.window_end.date()}"
+        raise DataError(history.source, "--census-date", f"expected a date in the data window, {window}; got {date.date()}")
+    return date
+
+
+def _header(area: str, window: str) -> str:
+    return (
+        f"Baseline for {area}, calibrated from its SSDA903 return ({window}) by `sufficiency calibrate`.\n"
+        "Each figure estimated from the return is commented with its basis (how many, over which period);\n"
+        'published figures cite calibration/data/published_figures.csv as "figures: area, parameter, period";\n'
+        "assumptions cite docs/assumptions.md. The report beside this file lists them all with the data quality.\n"
+        "This file holds exact counts of children (aggregates, no identifiers) for the model: do not publish it as is."
+    )

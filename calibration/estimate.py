@@ -1,0 +1,279 @@
+"""Scenario parameters estimated from a care history, each with its basis so every figure can be commented.
+
+Entries are periods of care that start inside the data window. Every result
+is an aggregate: counts, shares, rates and fitted parameters.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from calibration import codes
+from calibration.episodes import age_band_at, birthday
+from calibration.disclosure import shown
+from calibration.errors import DataError
+from calibration.history import CareHistory, open_on
+from calibration.survival import DurationFit, Durations, fit_all_families
+from sim.ages import AGE_BANDS, BAND_LOWER_AGE, BAND_UPPER_AGE, DAYS_PER_YEAR, LEAVING_AGE
+
+
+@dataclass(frozen=True)
+class Basis:
+    n: int
+    unit: str
+    start: dt.date
+    end: dt.date
+    note: str = ""
+
+    def describe(self) -> str:
+        text = f"{shown(self.n)} {self.unit}, {self.start} to {self.end}"
+        return f"{text}; {self.note}" if self.note else text
+
+
+@dataclass(frozen=True)
+class EntryRate:
+    per_year: float
+    trend_per_year: float  # fitted annual growth rate: 0.05 means 5% more entries each year
+    counts_by_year: dict[str, int]
+    basis: Basis
+
+    def per_year_at(self, years: float) -> float:
+        """The fitted rate `years` after the window starts: the rate whose exponential trend gives the
+        fitted count of every collection year (on average per_year; its trend makes it differ at a time)."""
+        log_growth = np.log1p(self.trend_per_year)
+        centred = np.arange(len(self.counts_by_year)) - (len(self.counts_by_year) - 1) / 2
+        centre_count = self.basis.n / np.exp(log_growth * centred).sum()
+        # A year's count is the rate integrated over the year: (e^b - 1) / b times the rate at its start.
+        per_year_of_count = log_growth / np.expm1(log_growth) if log_growth else 1.0
+        first_year_start = -(len(self.counts_by_year) - 1) / 2
+        return float(centre_count * per_year_of_count * np.exp(log_growth * (years + first_year_start)))
+
+
+@dataclass(frozen=True)
+class BandShares:
+    shares: dict[str, float]
+    basis: Basis
+
+
+@dataclass(frozen=True)
+class Share:
+    value: float
+    basis: Basis
+
+
+@dataclass(frozen=True)
+class TimeInCare:
+    family: str  # the family with the lowest AIC
+    mean_years: dict[str, float]
+    cv: float
+    fits: dict[str, DurationFit]
+    basis: Basis
+
+
+@dataclass(frozen=True)
+class PlacementMix:
+    census_date: dt.date
+    counts: dict[str, dict[str, int]]  # option -> age band at the census date -> children
+    basis: Basis
+
+
+@dataclass(frozen=True)
+class BreakdownHazard:
+    rates_per_year: dict[str, dict[str, float]]  # option -> current age band -> breakdowns per placement-year
+    breakdowns: dict[str, dict[str, int]]
+    exposure_years: dict[str, dict[str, float]]
+    basis: Basis
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """Everything a scenario takes from a history but its census, which depends on the census date."""
+
+    entries: EntryRate
+    age_mix: BandShares
+    time_in_care: TimeInCare
+    residential_share: BandShares
+    kinship_share: Share
+    breakdowns: BreakdownHazard
+
+
+def estimate_all(history: CareHistory) -> Estimates:
+    estimators = (entry_rate, age_mix, time_in_care, residential_share, kinship_share, breakdown_hazard)
+    return Estimates(*(estimator(history) for estimator in estimators))
+
+
+def entry_rate(history: CareHistory) -> EntryRate:
+    entries = _entries(history)
+    years = _collection_years(history)
+    year_of_entry = entries["start"].dt.year - (entries["start"].dt.month < 4)
+    counts = year_of_entry.value_counts().reindex(years, fill_value=0)
+    return EntryRate(
+        per_year=len(entries) / len(years),
+        trend_per_year=_log_linear_trend(counts.to_numpy()),
+        counts_by_year={f"{year}-{(year + 1) % 100:02d}": int(count) for year, count in counts.items()},
+        basis=_basis(history, len(entries), "entries", "trend from a Poisson log-linear fit to annual counts"),
+    )
+
+
+def age_mix(history: CareHistory) -> BandShares:
+    entries = _entries(history)
+    shares = entries["band"].value_counts(normalize=True).reindex(AGE_BANDS, fill_value=0.0)
+    return BandShares(_as_floats(shares), _basis(history, len(entries), "entries", "age band at entry"))
+
+
+def residential_share(history: CareHistory) -> BandShares:
+    entries = _entries(history)
+    residential = entries["first_place"].isin(codes.RESIDENTIAL_PLACES)
+    shares = residential.groupby(entries["band"]).mean().reindex(AGE_BANDS).dropna()
+    places = ", ".join(sorted(codes.RESIDENTIAL_PLACES))
+    note = f"first placement {places}; age band at entry; bands without entries omitted"
+    return BandShares(_as_floats(shares), _basis(history, len(entries), "entries", note))
+
+
+def kinship_share(history: CareHistory) -> Share:
+    entries = _entries(history)
+    family = entries[entries["first_place"].isin(codes.FOSTER_PLACES)]
+    if family.empty:
+        raise DataError(history.source, "PLACE", "no entry starts in a foster placement (U1-U6)")
+    kinship = family["first_place"].isin(codes.KINSHIP_PLACES).mean()
+    note = "share of entries first placed in foster care (U1-U6) who were placed with family or friends (U1-U3)"
+    return Share(float(kinship), _basis(history, len(family), "entries", note))
+
+
+def time_in_care(history: CareHistory) -> TimeInCare:
+    periods = _periods_with_known_start(history)
+    durations, groups = _durations(periods, history.window_start)
+    if not groups:
+        raise DataError(history.source, "DECOM", "no period of care with a known start to fit times in care to")
+    fits = fit_all_families(durations, groups)
+    best = min(fits.values(), key=lambda fit: fit.aic)
+    note = (
+        f"periods by age band at entry; {shown(int((~durations.exited).sum()))} right-censored (open at the data "
+        f"end or reaching 18), {shown(int((durations.entry_years > 0).sum()))} left-truncated (begun before the "
+        f"window), {shown(len(history.periods) - len(periods))} begun before the window at an unknown date left out; "
+        "bands without an exit omitted; one cv shared by all bands; best family by AIC"
+    )
+    basis = _basis(history, len(durations.years), "periods", note)
+    return TimeInCare(best.family, best.mean_years, best.cv, fits, basis)
+
+
+def duration_observations(history: CareHistory) -> tuple[Durations, tuple[str, ...]]:
+    """The times in care the fits take (periods with a known start), and the age bands with an exit."""
+    return _durations(_periods_with_known_start(history), history.window_start)
+
+
+def placement_mix(history: CareHistory, census_date=None) -> PlacementMix:
+    """Children in care on the census date (default: the data's last day) by placement option and age band."""
+    date = pd.Timestamp(census_date if census_date is not None else history.window_end)
+    current = history.placements[open_on(history.placements, date)]
+    bands = age_band_at(current["dob"], date)
+    table = pd.crosstab(current["option"], bands).reindex(columns=list(AGE_BANDS), fill_value=0)
+    counts = {option: {band: int(n) for band, n in row.items()} for option, row in table.iterrows()}
+    note = "age band on the census date"
+    return PlacementMix(date.date(), counts, _basis(history, len(current), "children in care", note))
+
+
+def breakdown_hazard(history: CareHistory) -> BreakdownHazard:
+    placements = history.placements
+    exposure = _exposure_years_by_band(placements, history.window_start, history.window_end)
+    exposure_table = exposure.groupby(placements["option"]).sum()
+    counted = placements["breakdown"] & placements["end"].between(history.window_start, history.window_end)
+    breakdowns = placements[counted]
+    event_table = pd.crosstab(breakdowns["option"], age_band_at(breakdowns["dob"], breakdowns["end"]))
+    event_table = event_table.reindex(index=exposure_table.index, columns=list(AGE_BANDS), fill_value=0)
+    rates = (event_table / exposure_table.where(exposure_table > 0)).round(6)
+    note = (
+        f"changes with REASON_PLACE_CHANGE {', '.join(sorted(codes.BREAKDOWN_REASONS))} per placement-year "
+        "inside the window; age band at the time (exposure split at birthdays)"
+    )
+    return BreakdownHazard(
+        rates_per_year=_nested(rates, float),
+        breakdowns=_nested(event_table, int),
+        exposure_years=_nested(exposure_table.round(3), float),
+        basis=_basis(history, int(counted.sum()), "breakdowns", note),
+    )
+
+
+def _entries(history):
+    periods = history.periods
+    entries = periods[periods["start"].between(history.window_start, history.window_end)]
+    if entries.empty:
+        raise DataError(history.source, "DECOM", "no period of care starts inside the data window")
+    return entries
+
+
+def _collection_years(history):
+    return list(range(history.window_start.year, history.window_end.year))
+
+
+def _log_linear_trend(counts):
+    """Annual growth rate exp(b) - 1 of the Poisson model E[count in year t] = exp(a + b t)."""
+    if len(counts) < 2:
+        return 0.0
+    t = np.arange(len(counts)) - (len(counts) - 1) / 2
+
+    def negative_log_likelihood(params):
+        log_rate = params[0] + params[1] * t
+        return np.exp(log_rate).sum() - (counts * log_rate).sum()
+
+    start = [np.log(max(counts.mean(), 0.5)), 0.0]
+    fitted = optimize.minimize(negative_log_likelihood, start, method="BFGS")
+    return float(np.expm1(fitted.x[1]))
+
+
+def _periods_with_known_start(history):
+    """A period begun before the window is in the returns only from the episode open at the window start;
+    its start is known only if that episode began the period (RNE S)."""
+    periods = history.periods
+    return periods[(periods["start"] >= history.window_start) | (periods["first_rne"] == "S")]
+
+
+def _durations(periods, window_start):
+    """Years from start to exit, or to censoring at the data end or the 18th birthday, for periods in care
+    inside the window; and the age bands that have any exit."""
+    leaves_care = birthday(periods["dob"], LEAVING_AGE)
+    stop = periods["end"].fillna(periods["observed_until"]).clip(upper=leaves_care)
+    exited = periods["end"].notna() & (periods["end"] < leaves_care)
+    # A period ending the day it starts counts as one day, so that every duration is positive.
+    days = (stop - periods["start"]).dt.days.clip(lower=1)
+    elapsed = (window_start - periods["start"]).dt.days.clip(lower=0)
+    seen = days > elapsed
+    # With no exit at all a band's mean has no finite maximum-likelihood estimate.
+    groups = tuple(band for band in AGE_BANDS if band in set(periods["band"][seen & exited]))
+    used = seen & periods["band"].isin(groups)
+    durations = Durations(
+        years=(days[used] / DAYS_PER_YEAR).to_numpy(),
+        exited=exited[used].to_numpy(),
+        entry_years=(elapsed[used] / DAYS_PER_YEAR).to_numpy(),
+        group=periods["band"][used].map({band: i for i, band in enumerate(groups)}).to_numpy(),
+    )
+    return durations, groups
+
+
+def _exposure_years_by_band(placements, window_start, window_end):
+    start = placements["start"].clip(lower=window_start)
+    stop = placements["end"].fillna(placements["observed_until"]).clip(upper=window_end)
+    exposure = {}
+    for band in AGE_BANDS:
+        band_start = birthday(placements["dob"], BAND_LOWER_AGE[band]).where(lambda s: s > start, start)
+        band_stop = birthday(placements["dob"], BAND_UPPER_AGE[band]).where(lambda s: s < stop, stop)
+        exposure[band] = (band_stop - band_start).dt.days.clip(lower=0) / DAYS_PER_YEAR
+    return pd.DataFrame(exposure)
+
+
+def _basis(history, n, unit, note):
+    return Basis(n, unit, history.window_start.date(), history.window_end.date(), note)
+
+
+def _as_floats(series):
+    return {str(key): float(value) for key, value in series.items()}
+
+
+def _nested(table, kind):
+    return {
+        str(option): {band: kind(value) for band, value in row.items() if pd.notna(value)}
+        for option, row in table.iterrows()
+    }

@@ -1,0 +1,42 @@
+"""Summary table of the recruitment funnel's timings, from a run's saved time series.
+
+Per projection year: approvals, the mean wait for an assessor, and the mean time
+from application to approval, each as a mean and 10th-90th percentile range
+across replications (a replication's yearly mean is one observation).
+"""
+
+import numpy as np
+import pandas as pd
+
+MEASURES = {
+    "approvals": ("approvals", None),
+    "assessment_wait_days": ("assessment_wait_days_total", "assessments_started"),
+    "application_to_approval_days": ("approval_days_total", "approvals"),
+}
+
+
+def recruitment_times(timeseries: pd.DataFrame) -> pd.DataFrame:
+    """Columns year, year_start, year_end, measure, mean, p10, p90."""
+    needed = {name for pair in MEASURES.values() for name in pair if name}
+    series = timeseries[timeseries.metric.isin(needed)]
+    wide = series.pivot_table(index=["replication", "date"], columns="metric", values="value").reset_index()
+    dates = sorted(wide.date.unique())
+    year_of_date = {date: index // 12 + 1 for index, date in enumerate(dates)}
+    wide["year"] = wide.date.map(year_of_date)
+    yearly = wide.groupby(["year", "replication"])[sorted(needed)].sum()
+    rows = []
+    for year, by_replication in yearly.groupby(level="year"):
+        in_year = [date for date in dates if year_of_date[date] == year]
+        for measure, (total, count) in MEASURES.items():
+            values = by_replication[total] if count is None else by_replication[total] / by_replication[count]
+            rows.append({"year": year, "year_start": in_year[0], "year_end": in_year[-1], "measure": measure,
+                         **_spread(values.to_numpy(dtype=float))})
+    return pd.DataFrame(rows)
+
+
+def _spread(values: np.ndarray) -> dict:
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return {"mean": np.nan, "p10": np.nan, "p90": np.nan}
+    p10, p90 = np.percentile(values, [10, 90])
+    return {"mean": values.mean(), "p10": p10, "p90": p90}
