@@ -21,7 +21,6 @@ REDUCTION = Band(("reduction_diff_ci_low", "reduction_diff_mean", "reduction_dif
                  "mean reduction", "95% confidence interval")
 FUNNEL = (("enquiries", "Enquiries"), ("applications", "Applications"), ("approvals", "Approvals"))
 FUNNEL_ENDS = ("enquiries", "approvals")  # a funnel needs its top and its bottom
-DAYS_PER_WEEK = 7
 PROGRAMME, OTHER = "Programme", "Other placements"
 
 
@@ -131,8 +130,7 @@ def _annual_cost_chart(saved, style) -> BarSpec | None:
         stem="annual_cost",
         title=style.title("annual_cost", title),
         subtitle=(f"Mean annual cost by placement type, £ million, {saved.area}, {years[0]} to {years[-1]}, "
-                  f"mean of {saved.replications} runs. Placement costs estimated as month-end placements "
-                  "x weekly cost x days in the month / 7."),
+                  f"mean of {saved.replications} runs."),
         source=style.source,
         y_label="£ million",
         bars=bars,
@@ -151,9 +149,8 @@ def annual_cost_by_type(saved, segments: int) -> pd.DataFrame | None:
     for name, scenario in saved.scenarios.items():
         means = saved.summaries()[name].pivot(index="date", columns="metric", values="mean").sort_index()
         years = _years(list(means.index))
-        days = np.array([pd.Timestamp(date).day for date in means.index])
-        costs = {plain(option): means[f"placed:{option}"].to_numpy() * spec.weekly_cost * days / DAYS_PER_WEEK
-                 for option, spec in scenario.placements.items() if f"placed:{option}" in means}
+        costs = {plain(option): means[f"placement_cost:{option}"].to_numpy()
+                 for option in scenario.placements if f"placement_cost:{option}" in means}
         if "programme_cost" in means:
             costs[PROGRAMME] = means["programme_cost"].to_numpy()
         rows += [(name, label, segment, monthly[months].sum() / 1e6)

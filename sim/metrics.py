@@ -16,16 +16,20 @@ SNAPSHOT_METRICS = ("children_in_care", "placed_in_county", "placed_out_of_count
 
 
 def metric_names(option_names) -> list[str]:
-    return [*SNAPSHOT_METRICS, *(f"placed:{name}" for name in option_names), *FLOW_METRICS]
+    return [*SNAPSHOT_METRICS, *(f"placed:{name}" for name in option_names), *flow_names(option_names)]
+
+
+def flow_names(option_names) -> list[str]:
+    return [*FLOW_METRICS, *(f"placement_cost:{name}" for name in option_names)]
 
 
 class MonthlyRecorder:
     """One row per month end; flows are counted as they happen and reset when a month is recorded."""
 
-    def __init__(self, names: list[str], months: int):
-        self.names = names
-        self.values = np.zeros((months, len(names)))
-        self.flows = dict.fromkeys(FLOW_METRICS, 0.0)
+    def __init__(self, option_names, months: int):
+        self.names = metric_names(option_names)
+        self.values = np.zeros((months, len(self.names)))
+        self.flows = dict.fromkeys(flow_names(option_names), 0.0)
 
     def record(self, month: int, snapshot: dict) -> None:
         row = {**snapshot, **self.flows}

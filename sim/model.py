@@ -9,7 +9,7 @@ from sim.children import Child, EntrantDraws, census_children, entry_days
 from sim.consistency import need_for_option
 from sim.deregistration import Deregistration
 from sim.households import InHouseCarers
-from sim.metrics import MonthlyRecorder, metric_names
+from sim.metrics import MonthlyRecorder
 from sim.mockingbird import Mockingbird
 from sim.panel import Panel
 from sim.placements import Placements
@@ -24,7 +24,7 @@ class CountyModel:
         self.calendar = Calendar.for_scenario(scenario)
         self.env = simpy.Environment()
         self.streams = Streams(scenario.seed if seed is None else seed, replication)
-        self.recorder = MonthlyRecorder(metric_names(scenario.placements), self.calendar.months)
+        self.recorder = MonthlyRecorder(list(scenario.placements), self.calendar.months)
         self.carers = InHouseCarers(scenario.carers, self.streams["households"])
         self.placements = Placements(scenario, self.carers)
         self.breakdowns = Breakdowns(self)
@@ -142,8 +142,10 @@ class CountyModel:
             previous = day
 
     def _snapshot(self, day: float) -> dict:
-        placements, carers = self.placements, self.carers
-        self.recorder.flows["placement_cost"] = placements.take_cost(day)
+        placements, carers, flows = self.placements, self.carers, self.recorder.flows
+        costs = {name: option.take_cost(day) for name, option in placements.options.items()}
+        flows.update((f"placement_cost:{name}", cost) for name, cost in costs.items())
+        flows["placement_cost"] = sum(costs.values())
         snapshot = {
             "children_in_care": self.children_in_care,
             "placed_in_county": placements.in_county,

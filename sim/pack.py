@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 
 from sim.chart_set import annual_cost_by_type
 from sim.compare import COST_PER_CHILD, COST_PER_CHILD_MEASURE, MEASURES
+from sim.recruitment_times import recruitment_times_by_scenario
 from sim.saved_results import COMPARISON
 from sim.wording import plain, plain_path
 
@@ -88,6 +89,11 @@ def annual_cost_frame(saved, style) -> pd.DataFrame | None:
         frames.append(wide.rename_axis(index="Placement type", columns=None).reset_index().assign(Scenario=name))
     frame = pd.concat(frames, ignore_index=True)
     return frame[["Scenario", *frame.columns[:-1]]]
+
+
+def recruitment_times_frame(saved, style) -> pd.DataFrame | None:
+    timeseries = pd.read_csv(saved.directory / "timeseries.csv", dtype={"date": str, "metric": str})
+    return recruitment_times_by_scenario(timeseries, list(saved.scenarios))
 
 
 def manifest_frame(saved, style) -> pd.DataFrame:
@@ -336,10 +342,9 @@ def _methods(saved) -> Section:
          "left undefined when the reduction in child-years is itself not clearly above zero."),
     ]
     closing = [
-        ("Annual cost by placement type", "Estimated from the mean month-end number in each placement type x "
-         "its weekly cost x the days in the month / 7, so it differs slightly from the simulated placement "
-         "cost (placement_cost in summary.csv), which counts every placement day. Programme costs (campaigns, "
-         "Mockingbird constellations, extra panel sittings) are as simulated."),
+        ("Annual cost by placement type", "Every day a child spends in a placement costs that option's weekly "
+         "cost / 7 (placement_cost:<option> in summary.csv, summing to placement_cost). Programme costs "
+         "(campaigns, Mockingbird constellations, extra panel sittings) are as simulated."),
         ("Verification and validation", "Automated tests check the model against queueing theory (with carer "
          "supply switched off the in-house service is an Erlang loss system: the share placed out of county "
          "matches Erlang B and children in care match Little's law), that a scenario identical to the base "
@@ -402,8 +407,10 @@ TABLES = (
     Table("Levers", "Scenarios and their levers", levers_frame, _levers_html,
           "The base's main settings, then each option's settings that differ from the base.", before_charts=True),
     Table("Annual cost", "Annual cost by placement type (£ million)", annual_cost_frame,
-          note="Mean over runs, per 12-month period from the start date; placement costs estimated from "
-               "month-end placements (see Methods)."),
+          note="Mean over runs, per 12-month period from the start date (see Methods)."),
+    Table("Recruitment times", "Recruitment: approvals and waiting times by year", recruitment_times_frame,
+          note="Per year of the projection, across runs: the mean and the 10th to 90th percentile range of each "
+               "run's figure for the year. Waiting for an assessor: from application to the start of assessment."),
 )
 MANIFEST = Table("Manifest", "Manifest", manifest_frame,
                  note="What was run, with what, and when (manifest.json).")

@@ -6,7 +6,7 @@ DAYS_PER_WEEK = 7.0
 
 
 class Option:
-    __slots__ = ("name", "capacity", "in_county", "cost_per_day", "children")
+    __slots__ = ("name", "capacity", "in_county", "cost_per_day", "children", "child_days", "since")
 
     def __init__(self, name: str, spec):
         self.name = name
@@ -14,6 +14,19 @@ class Option:
         self.in_county = spec.location == "in_county"
         self.cost_per_day = spec.weekly_cost / DAYS_PER_WEEK
         self.children = {}
+        self.child_days = 0.0
+        self.since = 0.0
+
+    def accrue(self, day: float) -> None:
+        """Add the days children have spent here since the last change."""
+        self.child_days += len(self.children) * (day - self.since)
+        self.since = day
+
+    def take_cost(self, day: float) -> float:
+        """The cost accrued since the last call."""
+        self.accrue(day)
+        cost, self.child_days = self.child_days * self.cost_per_day, 0.0
+        return cost
 
     @property
     def occupied(self) -> int:
@@ -24,7 +37,7 @@ class Option:
 
 
 class Placements:
-    """Who is placed where, and the running placement cost."""
+    """Who is placed where, and what it costs."""
 
     def __init__(self, scenario, carers):
         self.options = {name: Option(name, spec) for name, spec in scenario.placements.items()}
@@ -33,9 +46,6 @@ class Placements:
         self.in_county = 0
         self.out_of_county = 0
         self.placements_made = 0
-        self.cost_accrued = 0.0
-        self._cost_per_day = 0.0
-        self._cost_since = 0.0
 
     def match(self, child, day: float, exclude_household=None) -> Option:
         """Place `child` in the first suitable option of its list for its current age."""
@@ -54,35 +64,25 @@ class Placements:
             self.carers.place(child, household, day)
         elif not option.has_vacancy():
             return False
+        option.accrue(day)
         option.children[child] = None
         child.option = option
         child.placed_day = day
         self.placements_made += 1
-        self._count(option, day, +1)
+        self._count(option, +1)
         return True
 
     def vacate(self, child, day: float) -> None:
         option = child.option
         if child.household is not None:
             self.carers.remove(child, day)
+        option.accrue(day)
         del option.children[child]
         child.option = None
-        self._count(option, day, -1)
+        self._count(option, -1)
 
-    def _count(self, option: Option, day: float, change: int) -> None:
-        self.accrue_cost(day)
-        self._cost_per_day += change * option.cost_per_day
+    def _count(self, option: Option, change: int) -> None:
         if option.in_county:
             self.in_county += change
         else:
             self.out_of_county += change
-
-    def accrue_cost(self, day: float) -> None:
-        self.cost_accrued += self._cost_per_day * (day - self._cost_since)
-        self._cost_since = day
-
-    def take_cost(self, day: float) -> float:
-        """The placement cost accrued since the last call."""
-        self.accrue_cost(day)
-        cost, self.cost_accrued = self.cost_accrued, 0.0
-        return cost

@@ -1,5 +1,10 @@
 """The recruitment funnel: enquiries (raised by campaigns), applications, and assessment by a
-limited team of assessors, with withdrawals; assessed applicants go to the fostering panel."""
+limited team of assessors, with withdrawals; assessed applicants go to the fostering panel.
+
+The run starts with applicants already in assessment: those who would have applied at the
+baseline rate in the months before the start and not yet finished, so that approvals do not
+dip in the first year while an empty pipeline fills. Those who finished within half a panel
+interval plus the decision delay before the start are waiting for panel."""
 
 import numpy as np
 import simpy
@@ -9,6 +14,7 @@ from sim.durations import duration_years
 from sim.streams import Buffered
 
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+PIPELINE_MONTHS_PER_MEAN = 3  # look back three mean assessments: almost no one is still in assessment after that
 
 
 class Recruitment:
@@ -25,7 +31,21 @@ class Recruitment:
         for campaign in self.settings.campaigns:
             self.model.charge_on(self.model.calendar.noon_of(campaign.start_date), campaign.cost)
         if self.settings.enquiries_per_month > 0 and self.settings.enquiry_to_application > 0:
+            self._start_pipeline()
             self.model.env.process(self._enquiries())
+
+    def _start_pipeline(self) -> None:
+        settings, rng = self.settings, self.model.streams["pipeline"]
+        lookback = PIPELINE_MONTHS_PER_MEAN * settings.assessment.mean_months * DAYS_PER_MONTH
+        applications_per_day = settings.enquiries_per_month * settings.enquiry_to_application / DAYS_PER_MONTH
+        panel = settings.panel
+        awaiting_panel = DAYS_PER_MONTH / max(1, 2 * panel.sittings_per_month) + panel.decision_delay_days
+        for applied_day in np.sort(-rng.random(rng.poisson(applications_per_day * lookback)) * lookback).tolist():
+            withdraws, days = plan = self._plan()
+            if applied_day + days > 0:
+                self.model.env.process(self._assess(applied_day, plan))
+            elif not withdraws and applied_day + days > -awaiting_panel:
+                self.panel.submit(applied_day)
 
     def _enquiries(self):
         """Each month's enquiries are counted at its first noon; only those that apply become events."""
@@ -44,7 +64,7 @@ class Recruitment:
 
     def _apply(self, event) -> None:
         self.model.recorder.flows["applications"] += 1
-        self.model.env.process(self._assess(event.value))
+        self.model.env.process(self._assess(event.value, self._plan()))
 
     def _months(self):
         """(start day, end day, enquiry multiplier) of each month; campaigns count in whole calendar months."""
@@ -59,18 +79,25 @@ class Recruitment:
                     multiplier *= campaign_multiplier
             yield start, end, multiplier
 
-    def _assess(self, applied_day: float):
-        env, flows = self.model.env, self.model.recorder.flows
+    def _plan(self) -> tuple[bool, float]:
+        """(withdraws, days in assessment until withdrawing or finishing) for one applicant."""
         assessment = self.settings.assessment
+        u_duration, u_withdraw, u_when = (self.assessment_draws.next() for _ in range(3))
+        years = duration_years("lognormal", assessment.mean_months / 12, assessment.cv, np.array([u_duration]))[0]
+        withdraws = u_withdraw < assessment.withdrawal_probability
+        return withdraws, years * DAYS_PER_YEAR * (u_when if withdraws else 1.0)
+
+    def _assess(self, applied_day: float, plan: tuple[bool, float]):
+        """Wait for an assessor, then be assessed; an applicant from before the start continues where it was."""
+        env, flows = self.model.env, self.model.recorder.flows
+        withdraws, days = plan
         with self.assessment_slots.request() as slot:
             yield slot
-            flows["assessments_started"] += 1
-            flows["assessment_wait_days_total"] += env.now - applied_day
-            u_duration, u_withdraw, u_when = (self.assessment_draws.next() for _ in range(3))
-            days = duration_years("lognormal", assessment.mean_months / 12, assessment.cv, np.array([u_duration]))[0] * DAYS_PER_YEAR
-            if u_withdraw < assessment.withdrawal_probability:
-                yield env.timeout(u_when * days)
-                flows["withdrawals"] += 1
-                return
-            yield env.timeout(days)
-        self.panel.submit(applied_day)
+            if applied_day >= 0:
+                flows["assessments_started"] += 1
+                flows["assessment_wait_days_total"] += env.now - applied_day
+            yield env.timeout(days if applied_day >= 0 else applied_day + days)
+        if withdraws:
+            flows["withdrawals"] += 1
+        else:
+            self.panel.submit(applied_day)

@@ -9,10 +9,21 @@ import numpy as np
 import pandas as pd
 
 MEASURES = {
-    "approvals": ("approvals", None),
-    "assessment_wait_days": ("assessment_wait_days_total", "assessments_started"),
-    "application_to_approval_days": ("approval_days_total", "approvals"),
+    "Approvals in the year": ("approvals", None),
+    "Days waiting for an assessor": ("assessment_wait_days_total", "assessments_started"),
+    "Days from application to approval": ("approval_days_total", "approvals"),
 }
+
+
+def recruitment_times_by_scenario(timeseries: pd.DataFrame, scenarios: list[str]) -> pd.DataFrame | None:
+    """The table for each scenario of a run (no scenario column) or a comparison; None without a funnel."""
+    if not set(MEASURES["Days from application to approval"]) <= set(timeseries.metric.unique()):
+        return None
+    if "scenario" not in timeseries.columns:
+        timeseries = timeseries.assign(scenario=scenarios[0])
+    frames = [recruitment_times(timeseries[timeseries.scenario == name]).assign(scenario=name) for name in scenarios]
+    frame = pd.concat(frames, ignore_index=True)
+    return frame[["scenario", *frame.columns[:-1]]]
 
 
 def recruitment_times(timeseries: pd.DataFrame) -> pd.DataFrame:

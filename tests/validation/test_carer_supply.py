@@ -60,6 +60,12 @@ def test_approvals_follow_the_funnel_when_the_panel_does_not_bind():
     assert values["panel_backlog"].max() <= 20
 
 
+def test_the_pipeline_at_the_start_means_no_first_year_dip_in_approvals():
+    values = run_values(scenario(horizon_years=1, **RECRUITING))
+    low, high = confidence_interval(values["approvals"].sum(axis=1))
+    assert low <= 50 * 12 * 0.2 * (1 - 0.3) * 0.9 <= high
+
+
 def test_a_binding_panel_caps_approvals_and_its_backlog_grows():
     recruitment = copy.deepcopy(RECRUITING["carers__recruitment"])
     recruitment["panel"] = {"sittings_per_month": 1, "cases_per_sitting": 3, "approval_probability": 1.0}
