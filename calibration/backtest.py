@@ -8,14 +8,13 @@ compared only when the return says which placements are out of county.
 """
 
 import datetime as dt
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from calibration.calibrate import Calibration, Settings, calibrate, report_directory, write_calibration
+from calibration.calibrate import Calibration, Settings, calibrate, report_directory, slug, write_calibration
 from calibration.disclosure import NOTE, blanked, is_small
 from calibration.history import CareHistory, history_before
 from calibration.observed import OBSERVED_METRICS, location_known, month_ends, observed_series
@@ -52,7 +51,7 @@ def backtest(history: CareHistory, as_of: dt.date, figures, settings: Settings) 
 
 
 def default_backtest_dir(name: str) -> Path:
-    return Path("outputs") / ("backtest_" + re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_"))
+    return Path("outputs") / f"backtest_{slug(name)}"
 
 
 def write_backtest(result: Backtest, out_dir: Path) -> Path:

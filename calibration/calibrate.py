@@ -47,7 +47,7 @@ def calibrate(history: CareHistory, figures, settings: Settings) -> Calibration:
     free = fit_free_parameters(history, estimates, figures, settings.fit)
     window = f"{history.window_start.date()} to {history.window_end.date()}"
     run = Run(
-        name=scenario_name(settings.area),
+        name=f"calibrated_{slug(settings.area)}",
         area=settings.area,
         description=f"Calibrated from SSDA903 data, {window}, starting from the census on {census.census_date}",
         horizon_months=settings.horizon_months,
@@ -59,8 +59,9 @@ def calibrate(history: CareHistory, figures, settings: Settings) -> Calibration:
     return Calibration(history, figures, estimates, census, free, tree, text, scenario)
 
 
-def scenario_name(area: str) -> str:
-    return "calibrated_" + re.sub(r"[^A-Za-z0-9_.-]+", "_", area).strip("_")
+def slug(text: str) -> str:
+    """`text` as scenario names and directory names take it."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_")
 
 
 def report_directory(scenario_path: Path) -> Path:
@@ -83,7 +84,8 @@ def _census_date(history: CareHistory, date) -> pd.Timestamp:
     date = pd.Timestamp(date if date is not None else history.window_end)
     if not history.window_start <= date <= history.window_end:
         window = f"{history.window_start.date()} to {history.window_end.date()}"
-        raise DataError(history.source, "--census-date", f"expected a date in the data window, {window}; got {date.date()}")
+        expected = f"expected a date in the data window, {window}; got {date.date()}"
+        raise DataError(history.source, "--census-date", expected)
     return date
 
 

@@ -30,12 +30,6 @@ def render(tree: dict, header: str = "") -> str:
     return "\n".join([*lines, *_block(tree, 0)]) + "\n"
 
 
-def plain(node):
-    """The tree without its comments."""
-    node = node.value if isinstance(node, Commented) else node
-    return {key: plain(value) for key, value in node.items()} if isinstance(node, dict) else node
-
-
 def commented_items(tree: dict, path: tuple = ()):
     """(key path, Commented) of every commented value, in the order written."""
     for key, node in tree.items():

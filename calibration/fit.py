@@ -64,7 +64,7 @@ def fit_free_parameters(history: CareHistory, estimates: Estimates, figures, set
     scale = _fit(target, "children_in_care", lambda value: replace(free, duration_scale=Free(value, "")),
                  DURATION_SCALE_BOUNDS, free.duration_scale.value)
     free = replace(free, duration_scale=scale)
-    reason = _why_occupancy_cannot_be_fitted(target, free)
+    reason = _why_occupancy_cannot_be_fitted(target)
     if reason:
         return replace(free, occupancy=Free(free.occupancy.value, f"{free.occupancy.note}; not fitted: {reason}"))
     occupancy = _fit(target, "placed_out_of_county", lambda value: replace(free, occupancy=Free(value, "")),
@@ -85,12 +85,11 @@ def _fit(target: _Target, metric: str, candidate, bounds, default: float) -> Fre
     return Free(round(float(result.x), 3), note)
 
 
-def _why_occupancy_cannot_be_fitted(target: _Target, free: FreeParameters) -> str:
+def _why_occupancy_cannot_be_fitted(target: _Target) -> str:
     if not location_known(target.history):
         return "the return does not say which placements are out of county"
     if not target.observed["placed_out_of_county"].any():
         return "no child was placed out of county in the data window"
-    census = target.scenario(free).initial_state.counts()
-    if not sum(census.get("in_house_fostering", {}).values()):
+    if not sum(target.census.counts.get("in_house_fostering", {}).values()):
         return "no child was in in-house foster care when the data window opened"
     return ""

@@ -64,25 +64,29 @@ class SurvivalSpec:
         return rows, columns, PLOT_IN if count == 1 else rows * BAR_PANEL_IN
 
     def draw(self, fig) -> None:
-        rows, columns, _ = self.grid()
-        axes = fig.subplots(rows, columns, sharex=True, sharey=True, squeeze=False).ravel()
-        for index in range(len(self.bands()), axes.size):
-            axes[index - columns].xaxis.set_tick_params(labelbottom=True)
-            axes[index].remove()
-        for ax, band in zip(axes, self.bands()):
-            for curve, colour, above in ((OBSERVED, COLOURS[0], True), (FITTED, COLOURS[1], False)):
-                line = self.curves[(self.curves["band"] == band) & (self.curves["curve"] == curve)].dropna()
-                ax.plot(line["years"], line["share"], color=colour, drawstyle="steps-post" if curve == OBSERVED else None)
-                if ax is axes[0]:
-                    end = line.iloc[-1]
-                    ax.annotate(curve, (end["years"], end["share"]), xytext=(0, 6 if above else -6),
-                                textcoords="offset points", va="bottom" if above else "top", ha="right",
-                                color=colour, fontweight="bold", fontsize=9)
-            ax.set_title(f"Aged {band} at entry")
-            ax.set_ylim(0, 1)
-            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        for ax in axes[-columns:]:
-            ax.set_xlabel("Years since entering care")
+        bands = self.bands()
+        _, columns, _ = self.grid()
+        axes = fig.subplots(*self.grid()[:2], sharex=True, sharey=True, squeeze=False).ravel()
+        for ax in axes[len(bands):]:
+            ax.remove()
+        for index, (ax, band) in enumerate(zip(axes, bands)):
+            self._draw_band(ax, band, labelled=index == 0)
+            if index + columns >= len(bands):  # the bottom of its column
+                ax.xaxis.set_tick_params(labelbottom=True)
+                ax.set_xlabel("Years since entering care")
+
+    def _draw_band(self, ax, band: str, labelled: bool) -> None:
+        for curve, colour, above in ((OBSERVED, COLOURS[0], True), (FITTED, COLOURS[1], False)):
+            line = self.curves[(self.curves["band"] == band) & (self.curves["curve"] == curve)].dropna()
+            ax.plot(line["years"], line["share"], color=colour, drawstyle="steps-post" if above else "default")
+            if labelled:
+                end = line.iloc[-1]
+                ax.annotate(curve, (end["years"], end["share"]), xytext=(0, 6 if above else -6),
+                            textcoords="offset points", va="bottom" if above else "top", ha="right",
+                            color=colour, fontweight="bold", fontsize=9)
+        ax.set_title(f"Aged {band} at entry")
+        ax.set_ylim(0, 1)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
 
 
 def write_report(calibration, directory: Path, scenario_file: str) -> None:
@@ -94,8 +98,8 @@ def write_report(calibration, directory: Path, scenario_file: str) -> None:
 
 
 def _report(calibration, specs, scenario_file: str) -> str:
-    history, census = calibration.history, calibration.census
-    free = calibration.free
+    history, census, free = calibration.history, calibration.census, calibration.free
+    entries_by_year = calibration.estimates.entries.counts_by_year
     sections = [
         f"# Calibration of {calibration.scenario.area} from SSDA903",
         f"Scenario: `{scenario_file}`, starting {calibration.scenario.start_date} from the census of "
@@ -112,9 +116,9 @@ def _report(calibration, specs, scenario_file: str) -> str:
             ["in-house occupancy", f"{free.occupancy.value:g}", free.occupancy.note],
         ]),
         "## Entries by collection year",
-        markdown_table(["year", "entries"], [[year, shown(n)] for year, n in calibration.estimates.entries.counts_by_year.items()]),
+        markdown_table(["year", "entries"], [[year, shown(n)] for year, n in entries_by_year.items()]),
         f"## Children in care on {census.census_date}, as the return records their placements",
-        markdown_table(["placement", "children"], [[LABELS[option], shown(n)] for option, n in _totals(census).items()]),
+        markdown_table(["placement", "children"], [[LABELS[name], shown(n)] for name, n in _totals(census).items()]),
         "## Figures from outside the return",
         markdown_table(["parameter", "value", "area", "period", "source", "strength"], [
             [f.parameter, f.written, f.area, f.period, f.source, f.strength] for f in calibration.figures.values()

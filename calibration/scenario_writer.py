@@ -69,7 +69,7 @@ def unfitted(figures) -> FreeParameters:
 
 def scenario_tree(estimates: Estimates, census: PlacementMix, figures, free: FreeParameters, run: Run) -> dict:
     """The scenario starting the day after the census, as a mapping with a comment on each figure."""
-    counts, census_comment = scenario_census(census, figures)
+    counts, census_comment = _census(census, figures)
     listed = {*options.FAMILY_16_17, *options.RESIDENTIAL, *options.KINSHIP, *counts}
     placed = [name for name in OPTIONS if name in listed]
     start = census.census_date + dt.timedelta(days=1)
@@ -98,7 +98,7 @@ def rendered(tree: dict, header: str, source: str) -> tuple[str, Scenario]:
     return text, validate_raw(yaml.load(text, Loader=SAFE_LOADER), source)
 
 
-def scenario_census(census: PlacementMix, figures) -> tuple[dict, str]:
+def _census(census: PlacementMix, figures) -> tuple[dict, str]:
     """Census counts by scenario option and age band (bands with children only), and their comment."""
     share = figures["share_placed_outside_la_boundary"]
     counts = {}
@@ -108,8 +108,8 @@ def scenario_census(census: PlacementMix, figures) -> tuple[dict, str]:
             out = round(count * share.value) if outside else 0
             for name, n in ((inside, count - out), (outside, out)):
                 if n:
-                    counts.setdefault(name, {}).setdefault(band, 0)
-                    counts[name][band] += n
+                    by_band = counts.setdefault(name, {})
+                    by_band[band] = by_band.get(band, 0) + n
     comment = f"children in care on {census.census_date} by placement and age band that day: {census.basis.describe()}"
     if any(option in LOCATION_UNKNOWN for option in census.counts):
         comment += (f". Where the return gives no location, IFA and private children's home placements are split "
