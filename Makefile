@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SCENARIO ?= scenarios/baseline.yaml
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test test-slow bench clean
+.PHONY: help install run test test-slow bench bench-sweep clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -13,10 +13,10 @@ help:  ## list the targets
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,distributed]'
 	touch $(STAMP)
 
-install: $(STAMP)  ## create .venv and install the package with its test tools
+install: $(STAMP)  ## create .venv and install the package with its test tools and Dask
 
 run: $(STAMP)  ## run SCENARIO (default the baseline) into outputs/<name>/
 	$(BIN)/sufficiency run $(SCENARIO)
@@ -29,6 +29,9 @@ test-slow: $(STAMP)  ## long statistical checks (marked slow)
 
 bench: $(STAMP)  ## time per child against a bare SimPy loop, and memory as replications grow
 	$(BIN)/python benchmarks/bench.py
+
+bench-sweep: $(STAMP)  ## sweep throughput on 1 and 2 processes and Dask, and how time grows with the work
+	$(BIN)/python benchmarks/sweep_bench.py
 
 clean:  ## remove generated outputs
 	rm -rf outputs .pytest_cache

@@ -51,7 +51,9 @@ def compare_command(args) -> int:
     as_written = [load_scenario(path) for path in paths]
     paired = common_random_numbers(as_written, paths, args.seed, args.replications)
     out_dir = args.out or default_comparison_dir(paired[0])
-    write_comparison(paired, as_written, out_dir, _jobs(args.jobs), _progress_bar() if sys.stderr.isatty() else None)
+    jobs = _jobs(args.jobs)
+    with open_executor(args.executor, jobs, args.scheduler) as executor:
+        write_comparison(paired, as_written, out_dir, jobs, _progress_bar() if sys.stderr.isatty() else None, executor)
     print(f"wrote {out_dir}")
     return 0
 
@@ -133,6 +135,7 @@ def _parser() -> argparse.ArgumentParser:
                          "(default: the base's)")
     compare.add_argument("--seed", type=int, metavar="S", help="root seed of every scenario (default: the base's)")
     compare.add_argument("--jobs", type=int, metavar="J", help="processes to use (default: all cores)")
+    _add_executor_options(compare)
     compare.add_argument("--out", metavar="DIR", help="results directory (default outputs/compare_<base name>)")
     compare.set_defaults(command=compare_command)
 

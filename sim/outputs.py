@@ -52,13 +52,13 @@ def default_comparison_dir(base) -> Path:
 
 def write_run(scenario, out_dir: Path, jobs: int, progress=None, executor=None) -> Path:
     """Run every replication of `scenario` (on `executor` if given) and write its results directory."""
-    started = _now()
+    started = utc_now()
     with staged_directory(out_dir) as staging:
         (staging / "scenario.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
         with _timeseries(staging, "replication,date,metric,value") as timeseries:
             values = _simulate(scenario, jobs, timeseries, progress, executor=executor)
         write_summary(summarise(values.values, values), staging / "summary.csv")
-        _write_manifest(staging, {"kind": RUN, **_manifest(scenario, started)})
+        write_manifest(staging, {"kind": RUN, **run_manifest(scenario, started)})
         publish(load_results(staging), staging, Style())
     return Path(out_dir)
 
@@ -70,7 +70,7 @@ def write_comparison(paired: list, as_written: list, out_dir: Path, jobs: int, p
     `paired` share one seed and replication count (compare.common_random_numbers);
     `as_written` are the same scenarios as their files give them, for the manifest.
     """
-    started = _now()
+    started = utc_now()
     base = paired[0]
     with staged_directory(out_dir) as staging:
         (staging / "scenarios").mkdir()
@@ -84,7 +84,7 @@ def write_comparison(paired: list, as_written: list, out_dir: Path, jobs: int, p
         write_summary(summary[["scenario", *summary.columns[:-1]]], staging / "summary.csv")
         write_summary(differences_table(results, base.name), staging / "differences.csv")
         write_summary(headline_table(results, base.name), staging / "headline.csv")
-        _write_manifest(staging, _comparison_manifest(paired, as_written, started))
+        write_manifest(staging, _comparison_manifest(paired, as_written, started))
         publish(load_results(staging), staging, Style())
     return Path(out_dir)
 
@@ -111,7 +111,7 @@ def _simulate(scenario, jobs: int, timeseries, progress, name: str | None = None
 
 def _comparison_manifest(paired: list, as_written: list, started: str) -> dict:
     base = paired[0]
-    manifest = _manifest(base, started)
+    manifest = run_manifest(base, started)
     del manifest["scenario_name"], manifest["scenario_hash"]
     return {
         "kind": COMPARISON,
@@ -129,11 +129,11 @@ def _comparison_manifest(paired: list, as_written: list, started: str) -> dict:
     }
 
 
-def _write_manifest(staging: Path, manifest: dict) -> None:
+def write_manifest(staging: Path, manifest: dict) -> None:
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
-def _manifest(scenario, started: str) -> dict:
+def run_manifest(scenario, started: str) -> dict:
     return {
         "package_version": metadata.version("sufficiency"),
         "git_commit": _git_commit(),
@@ -144,11 +144,11 @@ def _manifest(scenario, started: str) -> dict:
         "python": sys.version.split()[0],
         "numpy": np.__version__,
         "started": started,
-        "finished": _now(),
+        "finished": utc_now(),
     }
 
 
-def _now() -> str:
+def utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 

@@ -50,7 +50,7 @@ class Outcome:
         return float(self.per_replication(values, metrics).mean())
 
     def format(self, value: float, signed: bool = False) -> str:
-        shown = f"£{abs(value) / 1e6:,.1f}m" if self.money else f"{abs(value):,.0f}"
+        shown = _money(abs(value)) if self.money else f"{abs(value):,.0f}"
         return ("+" if signed and value > 0 else "-" if value < 0 else "") + shown
 
 
@@ -105,6 +105,12 @@ def swings(ranges: dict, base: float, at_ends: dict) -> pd.DataFrame:
     changes = frame[["change_at_low", "change_at_high"]]
     span = changes.clip(lower=0).max(axis=1) - changes.clip(upper=0).min(axis=1)
     return frame.iloc[np.argsort(-span.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def _money(amount: float) -> str:
+    if amount >= 1e6:
+        return f"£{amount / 1e6:,.1f}m"
+    return f"£{amount / 1e3:,.0f}k" if amount >= 1e3 else f"£{amount:,.0f}"
 
 
 def _problem(ranges: dict) -> dict:

@@ -18,8 +18,8 @@ import pandas as pd
 
 from sim.charts import band_chart, trend_title, write_chart
 from sim.journal import Journal
-from sim.outputs import _manifest, _now, _write_manifest, staged_directory
-from sim.results import summarise
+from sim.outputs import run_manifest, staged_directory, utc_now, write_manifest
+from sim.results import read_summary, summarise
 from sim.runner import RunShape, run_replication
 from sim.sensitivity import OUTCOMES, indices, swings
 from sim.sweep_file import REGIONAL_TOTAL, sweep_yaml, value_at
@@ -39,7 +39,7 @@ def journal_dir(out_dir) -> Path:
 
 def run_sweep(sweep, out_dir, executor, progress=None) -> int:
     """Run every unit not yet in the journal, then write the results directory; the units carried over."""
-    started = _now()
+    started = utc_now()
     journal = Journal.open(journal_dir(out_dir), sweep.identity(), sweep.replications)
     carried = journal.count()
     pending = [(variant, replication) for variant in range(len(sweep.variants))
@@ -61,15 +61,15 @@ def _write_sweep(sweep, journal: Journal, out_dir: Path, started: str, carried: 
     with staged_directory(out_dir) as staging:
         (staging / "sweep.yaml").write_text(sweep_yaml(sweep), encoding="utf-8")
         _variants_table(sweep).to_csv(staging / "variants.csv", index=False)
-        outcomes, last_summary = _write_summary(sweep, journal, staging / "summary.csv")
+        outcomes = _write_summary(sweep, journal, staging / "summary.csv")
         outcomes.to_csv(staging / "outcomes.csv", index=False, float_format=FLOAT_FORMAT)
         if sweep.spec.kind == "sample":
             _write_sensitivity(sweep, outcomes.set_index("variant"), staging)
         if sweep.spec.kind == "authorities":
-            write_chart(_regional_chart(sweep, last_summary), staging / "charts")
-        manifest = _manifest(base, started)
+            write_chart(_regional_chart(sweep, read_summary(staging / "summary.csv")), staging / "charts")
+        manifest = run_manifest(base, started)
         del manifest["scenario_name"], manifest["scenario_hash"]
-        _write_manifest(staging, {"kind": "sweep", "sweep_name": sweep.name, "sweep_hash": sweep.identity(),
+        write_manifest(staging, {"kind": "sweep", "sweep_name": sweep.name, "sweep_hash": sweep.identity(),
                                   "variants": len(sweep.variants), "units_carried_over": carried, **manifest})
 
 
@@ -84,8 +84,8 @@ def _variants_table(sweep) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _write_summary(sweep, journal: Journal, path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Append each variant's summary to summary.csv; the outcomes table, and the last summary written."""
+def _write_summary(sweep, journal: Journal, path: Path) -> pd.DataFrame:
+    """Append each variant's summary to summary.csv; the outcomes table."""
     outcomes = []
     with open(path, "w", encoding="utf-8", newline="") as out:
         for number, (name, shape, values) in enumerate(_results(sweep, journal)):
@@ -93,7 +93,7 @@ def _write_summary(sweep, journal: Journal, path: Path) -> tuple[pd.DataFrame, p
             summary.insert(0, "variant", name)
             summary.to_csv(out, header=number == 0, index=False, float_format=FLOAT_FORMAT)
             outcomes.append({"variant": name, **{o.key: o.of(values, shape.metrics) for o in OUTCOMES}})
-    return pd.DataFrame(outcomes), summary
+    return pd.DataFrame(outcomes)
 
 
 def _results(sweep, journal: Journal):
@@ -132,7 +132,8 @@ def _write_sensitivity(sweep, outcomes: pd.DataFrame, staging: Path) -> None:
                                   area=base.scenario.area, replications=sweep.replications), staging / "charts")
 
 
-def _regional_chart(sweep, total: pd.DataFrame):
+def _regional_chart(sweep, summary: pd.DataFrame):
+    total = summary[summary["variant"] == REGIONAL_TOTAL]
     frame = total[total["metric"] == "placed_out_of_county"]
     end = f"{pd.Timestamp(frame['date'].iloc[-1]):%B %Y}"
     names = ", ".join(variant.name for variant in sweep.variants)

@@ -8,7 +8,7 @@
       demand.entries_per_year: [380, 420, 460]
       carers.initial_households: [140, 165]
 
-instead of `grid`, `sample: {method: sobol|morris|latin, n: N, ranges: {KEY.PATH: [low, high]}}`
+Instead of `grid`, `sample: {method: sobol|morris|latin, n: N, ranges: {KEY.PATH: [low, high]}}`
 draws points for a sensitivity analysis, or, without `base`,
 `authorities: [{name: NAME, scenario: FILE}]` runs a region, each authority with
 its own seed derived from `seed` and its name.

@@ -17,7 +17,8 @@ from sim.charts import COLOURS, SOURCE
 from sim.sensitivity import Outcome
 from sim.wording import plain_path
 
-BAR_IN, MARGIN_IN = 0.42, 0.7
+LINE_IN, BAR_PAD_IN, MARGIN_IN = 0.19, 0.12, 0.7  # a bar is as tall as its label
+LABEL_WIDTH = 34
 ENDS = (("change_at_low", "Low end of range"), ("change_at_high", "High end of range"))
 
 
@@ -42,7 +43,8 @@ class TornadoSpec:
         return self.swings.assign(label=self._labels())
 
     def grid(self) -> tuple[int, int, float]:
-        return 1, 1, MARGIN_IN + BAR_IN * len(self.swings)
+        lines = max(label.count("\n") + 1 for label in self._wrapped())
+        return 1, 1, MARGIN_IN + (LINE_IN * lines + BAR_PAD_IN) * len(self.swings)
 
     def draw(self, fig: Figure) -> None:
         ax = fig.add_subplot()
@@ -52,7 +54,7 @@ class TornadoSpec:
             bars = ax.barh(rows, changes, height=0.6, color=colour, label=label)
             ax.bar_label(bars, labels=[self.outcome.format(v, signed=True) if v else "" for v in changes],
                          padding=3, fontsize=9)
-        ax.set_yticks(rows, [textwrap.fill(label, 34) for label in self._labels()])
+        ax.set_yticks(rows, self._wrapped())
         ax.invert_yaxis()
         ax.tick_params(axis="y", length=0)
         ax.grid(axis="y", visible=False)
@@ -61,12 +63,15 @@ class TornadoSpec:
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: self.outcome.format(x, signed=True)))
         reach = max(self.swings[[column for column, _ in ENDS]].abs().to_numpy().max(), 1e-9)
-        ax.set_xlim(-1.3 * reach, 1.3 * reach)  # symmetric, with room for the values beside the bars
+        ax.set_xlim(-1.4 * reach, 1.4 * reach)  # symmetric, with room for the values beside the bars
         ax.set_xlabel(self.x_label)
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, frameon=False, fontsize=9, borderaxespad=0.2)
 
     def _labels(self) -> list[str]:
         return [f"{plain_path(row.parameter)} ({row.low:g} to {row.high:g})" for row in self.swings.itertuples()]
+
+    def _wrapped(self) -> list[str]:
+        return [textwrap.fill(label, LABEL_WIDTH) for label in self._labels()]
 
     def _describe(self) -> str:
         parts = [f"Horizontal bar chart. {self.title}.", self.subtitle]
