@@ -1,13 +1,14 @@
 """Placement breakdowns: an unplanned ending at a hazard by placement option and the child's age band.
 
 A child's band can change during a placement, so the hazard is piecewise
-constant and the clock is told when the next band starts. Placements in a
-Mockingbird satellite household break down at the constellation's multiplier.
+constant, a piece per band still to come. Placements in a Mockingbird
+satellite household break down at the constellation's multiplier.
 """
 
+import bisect
 import math
 
-from sim.ages import AGE_BANDS, BAND_UPPER_AGE, DAYS_PER_YEAR, band_of_age
+from sim.ages import AGE_BANDS, DAYS_PER_YEAR
 from sim.hazard import HazardClock
 from sim.streams import Buffered
 
@@ -16,14 +17,13 @@ class Breakdowns:
     def __init__(self, model):
         scenario = model.scenario
         self.model = model
-        self.rates_per_day = {option: {band: rate / DAYS_PER_YEAR for band, rate in by_band.items()}
-                              for option, by_band in scenario.breakdowns.rate_per_year.items()}
-        self.satellite_multiplier = scenario.mockingbird.breakdown_multiplier.central
+        self.rates = _rates_per_day(scenario)
+        self.options = {option for option, _ in self.rates}
         self.budgets = Buffered(model.streams["breakdowns"].standard_exponential)
 
     def start(self, child) -> None:
         """A placement has begun: start its clock if the option can break down."""
-        if child.option.name in self.rates_per_day:
+        if child.option.name in self.options:
             child.breakdown_clock = HazardClock(self, child, self.budgets.next())
             child.breakdown_clock.start(self.model.env)
 
@@ -37,15 +37,12 @@ class Breakdowns:
         if child.breakdown_clock is not None:
             child.breakdown_clock.update(self.model.env)
 
-    def hazard(self, child, day: float) -> tuple[float, float]:
-        age = child.age_at(day)
-        band = band_of_age(age)
-        rate = self.rates_per_day[child.option.name][band]
+    def hazard(self, child, day: float) -> tuple:
         household = child.household
-        if household is not None and household.role == "satellite":
-            rate *= self.satellite_multiplier
-        next_band_day = math.inf if band == AGE_BANDS[-1] else day + (BAND_UPPER_AGE[band] - age) * DAYS_PER_YEAR
-        return rate, next_band_day
+        satellite = household is not None and household.role == "satellite"
+        rates = self.rates[child.option.name, satellite]
+        first = bisect.bisect_right(child.band_ends, day)
+        return tuple(zip(rates[first:], (*child.band_ends[first:], math.inf)))
 
     def last_day(self, child) -> float:
         return min(self.model.horizon, child.exit_day)
@@ -53,3 +50,13 @@ class Breakdowns:
     def fire(self, child) -> None:
         child.breakdown_clock = None
         self.model.placement_broke_down(child)
+
+
+def _rates_per_day(scenario) -> dict:
+    """(option, in a satellite household) -> the hazard per day in each age band."""
+    multiplier = scenario.mockingbird.breakdown_multiplier.central
+    rates = {}
+    for option, by_band in scenario.breakdowns.rate_per_year.items():
+        rates[option, False] = tuple(by_band[band] / DAYS_PER_YEAR for band in AGE_BANDS)
+        rates[option, True] = tuple(rate * multiplier for rate in rates[option, False])
+    return rates

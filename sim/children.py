@@ -1,21 +1,24 @@
 """Children entering care: when they enter, and who they are (drawn at entry, so scenarios share them)."""
 
+import bisect
 import math
 
 import numpy as np
 
-from sim.ages import AGE_BANDS, BAND_LOWER_AGE, BAND_UPPER_AGE, DAYS_PER_YEAR, LEAVING_AGE, band_of_age
+from sim.ages import AGE_BANDS, BAND_LOWER_AGE, BAND_UPPER_AGE, DAYS_PER_YEAR, LEAVING_AGE
 from sim.durations import duration_years, residual_years
 
 NEEDS = ("residential", "kinship", "family")
+BAND_ENDS_AFTER_BIRTH = tuple(BAND_UPPER_AGE[band] * DAYS_PER_YEAR for band in AGE_BANDS[:-1])
 
 
 class Child:
     __slots__ = ("entry_day", "entry_age", "need", "option", "household", "placed_day", "exit_day",
-                 "breakdown_clock")
+                 "breakdown_clock", "band_ends")
 
     def __init__(self, entry_day: float, entry_age: float, need: str):
         self.entry_day, self.entry_age, self.need = entry_day, entry_age, need
+        self.band_ends = tuple(map((entry_day - entry_age * DAYS_PER_YEAR).__add__, BAND_ENDS_AFTER_BIRTH))
         self.option = None
         self.household = None
         self.placed_day = entry_day
@@ -26,7 +29,7 @@ class Child:
         return self.entry_age + (day - self.entry_day) / DAYS_PER_YEAR
 
     def band_at(self, day: float) -> str:
-        return band_of_age(self.age_at(day))
+        return AGE_BANDS[bisect.bisect_right(self.band_ends, day)]
 
 
 def entry_days(demand, calendar, rng: np.random.Generator) -> np.ndarray:

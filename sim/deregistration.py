@@ -27,13 +27,14 @@ class Deregistration:
     def update(self, household) -> None:
         household.leaving_clock.update(self.model.env)
 
-    def hazard(self, household, day: float) -> tuple[float, float]:
+    def hazard(self, household, day: float) -> tuple:
         rate = self.rate_per_day
         if household.role == "satellite":
             rate *= self.satellite_multiplier
         if day < household.after_breakdown_until:
-            return rate * self.after_breakdown.deregistration_multiplier, household.after_breakdown_until
-        return rate, math.inf
+            unsettled = rate * self.after_breakdown.deregistration_multiplier
+            return (unsettled, household.after_breakdown_until), (rate, math.inf)
+        return ((rate, math.inf),)
 
     def last_day(self, household) -> float:
         return self.model.horizon

@@ -47,7 +47,7 @@ class CountyModel:
         for household in self.carers.households.values():
             self.deregistration.start(household)
         self._place_census()
-        self.env.process(self._entries())
+        self._start_entries()
         self.env.process(self._month_ends())
         self.recruitment.start()
         self.panel.start()
@@ -65,18 +65,27 @@ class CountyModel:
                 self.placements.match(child, 0.0)
             self._admit(child, remaining_days)
 
-    def _entries(self):
-        env, flows = self.env, self.recorder.flows
-        draws = EntrantDraws(self.scenario.demand, self.streams["child_attributes"])
-        for day in entry_days(self.scenario.demand, self.calendar, self.streams["entries"]).tolist():
-            yield env.timeout(day - env.now)
-            age, need, days_in_care = draws.next()
-            child = Child(day, age, need)
-            option = self.placements.match(child, day)
-            flows["entries"] += 1
-            if not option.in_county:
-                flows["entries_placed_out_of_county"] += 1
-            self._admit(child, days_in_care)
+    def _start_entries(self) -> None:
+        """Each entry schedules the next: a chain of callbacks is cheaper than a SimPy process."""
+        self._entry_days = iter(entry_days(self.scenario.demand, self.calendar, self.streams["entries"]).tolist())
+        self._entrants = EntrantDraws(self.scenario.demand, self.streams["child_attributes"])
+        self._schedule_next_entry()
+
+    def _schedule_next_entry(self) -> None:
+        day = next(self._entry_days, None)
+        if day is not None:
+            self.env.timeout(day - self.env.now).callbacks.append(self._enter)
+
+    def _enter(self, event) -> None:
+        day, flows = self.env.now, self.recorder.flows
+        age, need, days_in_care = self._entrants.next()
+        child = Child(day, age, need)
+        option = self.placements.match(child, day)
+        flows["entries"] += 1
+        if not option.in_county:
+            flows["entries_placed_out_of_county"] += 1
+        self._admit(child, days_in_care)
+        self._schedule_next_entry()
 
     def _admit(self, child, days_in_care: float) -> None:
         self.children_in_care += 1

@@ -1,6 +1,7 @@
 """Replications of one scenario, serial, over processes or on Dask, with identical results either way."""
 
 import contextlib
+import gc
 import os
 from dataclasses import dataclass
 
@@ -10,6 +11,8 @@ from sim.calendar import Calendar
 from sim.executors import open_executor
 from sim.metrics import metric_names
 from sim.model import CountyModel
+
+GC_YOUNG_THRESHOLD = 50_000
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,21 @@ class RunShape:
 
 
 def run_replication(scenario, replication: int) -> np.ndarray:
-    return CountyModel(scenario, replication).run()
+    with _fewer_garbage_collections():
+        return CountyModel(scenario, replication).run()
+
+
+@contextlib.contextmanager
+def _fewer_garbage_collections():
+    """A replication allocates many short-lived objects (events, children) and holds thousands of
+    pending events, so Python's default cycle collection runs often and rescans them; collecting
+    less often saves about a tenth of the run time. Results do not depend on it."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def replications(scenario, count: int, jobs: int = 1, executor=None):
