@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 
 from sim.chart_set import annual_cost_by_type
 from sim.compare import COST_PER_CHILD, COST_PER_CHILD_MEASURE, MEASURES
-from sim.recruitment_times import recruitment_times_by_scenario
+from sim.recruitment_times import read_funnel_timeseries, recruitment_times_by_scenario
 from sim.saved_results import COMPARISON
 from sim.wording import plain, plain_path
 
@@ -92,8 +92,8 @@ def annual_cost_frame(saved, style) -> pd.DataFrame | None:
 
 
 def recruitment_times_frame(saved, style) -> pd.DataFrame | None:
-    timeseries = pd.read_csv(saved.directory / "timeseries.csv", dtype={"date": str, "metric": str})
-    return recruitment_times_by_scenario(timeseries, list(saved.scenarios))
+    return recruitment_times_by_scenario(read_funnel_timeseries(saved.directory / "timeseries.csv"),
+                                         list(saved.scenarios))
 
 
 def manifest_frame(saved, style) -> pd.DataFrame:

@@ -15,6 +15,16 @@ MEASURES = {
 }
 
 
+NEEDED = sorted({name for pair in MEASURES.values() for name in pair if name})
+CHUNK_ROWS = 200_000
+
+
+def read_funnel_timeseries(path) -> pd.DataFrame:
+    """The funnel's rows of a saved timeseries.csv, read in chunks so memory does not grow with replications."""
+    chunks = pd.read_csv(path, dtype={"scenario": str, "date": str, "metric": str}, chunksize=CHUNK_ROWS)
+    return pd.concat([chunk[chunk.metric.isin(NEEDED)] for chunk in chunks], ignore_index=True)
+
+
 def recruitment_times_by_scenario(timeseries: pd.DataFrame, scenarios: list[str]) -> pd.DataFrame | None:
     """The table for each scenario of a run (no scenario column) or a comparison; None without a funnel."""
     if not set(MEASURES["Days from application to approval"]) <= set(timeseries.metric.unique()):
@@ -28,13 +38,12 @@ def recruitment_times_by_scenario(timeseries: pd.DataFrame, scenarios: list[str]
 
 def recruitment_times(timeseries: pd.DataFrame) -> pd.DataFrame:
     """Columns year, year_start, year_end, measure, mean, p10, p90."""
-    needed = {name for pair in MEASURES.values() for name in pair if name}
-    series = timeseries[timeseries.metric.isin(needed)]
+    series = timeseries[timeseries.metric.isin(NEEDED)]
     wide = series.pivot_table(index=["replication", "date"], columns="metric", values="value").reset_index()
     dates = sorted(wide.date.unique())
     year_of_date = {date: index // 12 + 1 for index, date in enumerate(dates)}
     wide["year"] = wide.date.map(year_of_date)
-    yearly = wide.groupby(["year", "replication"])[sorted(needed)].sum()
+    yearly = wide.groupby(["year", "replication"])[NEEDED].sum()
     rows = []
     for year, by_replication in yearly.groupby(level="year"):
         in_year = [date for date in dates if year_of_date[date] == year]
