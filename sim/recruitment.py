@@ -6,8 +6,9 @@ baseline rate in the months before the start and not yet finished, so that appro
 dip in the first year while an empty pipeline fills. Those who finished within half a panel
 interval plus the decision delay before the start are waiting for panel."""
 
+import collections
+
 import numpy as np
-import simpy
 
 from sim.ages import DAYS_PER_YEAR
 from sim.durations import duration_years
@@ -22,8 +23,9 @@ class Recruitment:
         self.model, self.panel = model, panel
         self.settings = model.scenario.carers.recruitment
         assessment = self.settings.assessment
-        slots = max(1, assessment.assessors * assessment.caseload_per_assessor)  # 0 is refused when recruiting
-        self.assessment_slots = simpy.Resource(model.env, capacity=slots)
+        self.assessment_slots = assessment.assessors * assessment.caseload_per_assessor
+        self.in_assessment = 0
+        self.waiting_for_assessor = collections.deque()
         self.enquiry_rng = model.streams["enquiries"]
         self.assessment_draws = Buffered(model.streams["assessment"].random)
 
@@ -43,7 +45,7 @@ class Recruitment:
         for applied_day in np.sort(-rng.random(rng.poisson(applications_per_day * lookback)) * lookback).tolist():
             withdraws, days = plan = self._plan()
             if applied_day + days > 0:
-                self.model.env.process(self._assess(applied_day, plan))
+                self._ask_for_assessor(applied_day, plan)
             elif not withdraws and applied_day + days > -awaiting_panel:
                 self.panel.submit(applied_day)
 
@@ -64,7 +66,7 @@ class Recruitment:
 
     def _apply(self, event) -> None:
         self.model.recorder.flows["applications"] += 1
-        self.model.env.process(self._assess(event.value, self._plan()))
+        self._ask_for_assessor(event.value, self._plan())
 
     def _months(self):
         """(start day, end day, enquiry multiplier) of each month; campaigns count in whole calendar months."""
@@ -87,17 +89,30 @@ class Recruitment:
         withdraws = u_withdraw < assessment.withdrawal_probability
         return withdraws, years * DAYS_PER_YEAR * (u_when if withdraws else 1.0)
 
-    def _assess(self, applied_day: float, plan: tuple[bool, float]):
-        """Wait for an assessor, then be assessed; an applicant from before the start continues where it was."""
+    def _ask_for_assessor(self, applied_day: float, plan: tuple[bool, float]) -> None:
+        """Start assessment if a slot is free, else wait in turn (first come, first served)."""
+        if self.in_assessment < self.assessment_slots:
+            self._assess(applied_day, plan)
+        else:
+            self.waiting_for_assessor.append((applied_day, plan))
+
+    def _assess(self, applied_day: float, plan: tuple[bool, float]) -> None:
+        """An applicant from before the start continues where it was, without counting as a start."""
         env, flows = self.model.env, self.model.recorder.flows
         withdraws, days = plan
-        with self.assessment_slots.request() as slot:
-            yield slot
-            if applied_day >= 0:
-                flows["assessments_started"] += 1
-                flows["assessment_wait_days_total"] += env.now - applied_day
-            yield env.timeout(days if applied_day >= 0 else applied_day + days)
+        self.in_assessment += 1
+        if applied_day >= 0:
+            flows["assessments_started"] += 1
+            flows["assessment_wait_days_total"] += env.now - applied_day
+        remaining = days if applied_day >= 0 else applied_day + days
+        env.timeout(remaining, value=(applied_day, withdraws)).callbacks.append(self._assessed)
+
+    def _assessed(self, event) -> None:
+        applied_day, withdraws = event.value
+        self.in_assessment -= 1
         if withdraws:
-            flows["withdrawals"] += 1
+            self.model.recorder.flows["withdrawals"] += 1
         else:
             self.panel.submit(applied_day)
+        if self.waiting_for_assessor:
+            self._assess(*self.waiting_for_assessor.popleft())
