@@ -6,7 +6,6 @@ satellite household break down at the constellation's multiplier.
 """
 
 import bisect
-import math
 
 from sim.ages import AGE_BANDS, DAYS_PER_YEAR
 from sim.hazard import HazardClock
@@ -42,7 +41,7 @@ class Breakdowns:
         satellite = household is not None and household.role == "satellite"
         rates = self.rates[child.option.name, satellite]
         first = bisect.bisect_right(child.band_ends, day)
-        return tuple(zip(rates[first:], (*child.band_ends[first:], math.inf)))
+        return tuple(zip(rates[first:], child.band_ends[first:]))
 
     def last_day(self, child) -> float:
         return min(self.model.horizon, child.exit_day)

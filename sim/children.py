@@ -9,7 +9,8 @@ from sim.ages import AGE_BANDS, BAND_LOWER_AGE, BAND_UPPER_AGE, DAYS_PER_YEAR, L
 from sim.durations import duration_years, residual_years
 
 NEEDS = ("residential", "kinship", "family")
-BAND_ENDS_AFTER_BIRTH = tuple(BAND_UPPER_AGE[band] * DAYS_PER_YEAR for band in AGE_BANDS[:-1])
+# The last band never ends while in care (children leave by 18), hence infinity.
+BAND_ENDS_AFTER_BIRTH = (*(BAND_UPPER_AGE[band] * DAYS_PER_YEAR for band in AGE_BANDS[:-1]), math.inf)
 
 
 class Child:

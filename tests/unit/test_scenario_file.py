@@ -1,5 +1,3 @@
-import dataclasses
-
 import pydantic
 import pytest
 
