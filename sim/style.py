@@ -37,7 +37,8 @@ class Style(Frozen):
         return titles
 
     def title(self, stem: str, default: str) -> str:
-        return self.titles.get(stem, default)
+        """The analyst's title for the chart, as written, or the default, which may start with a scenario name."""
+        return self.titles.get(stem, default[:1].upper() + default[1:])
 
 
 def load_style(path) -> Style:
