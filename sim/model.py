@@ -145,16 +145,20 @@ class CountyModel:
         previous = 0.0
         for month, day in enumerate(self.calendar.month_end_days()):
             yield self.env.timeout(day - self.env.now)
-            self.recorder.flows["programme_cost"] += self.mockingbird.monthly_cost(day - previous)
-            self.recorder.record(month, self._snapshot(day))
+            self._close_month_costs(day, day - previous)
+            self.recorder.record(month, self._snapshot())
             self.step_down.review()
             previous = day
 
-    def _snapshot(self, day: float) -> dict:
-        placements, carers, flows = self.placements, self.carers, self.recorder.flows
-        costs = {name: option.take_cost(day) for name, option in placements.options.items()}
+    def _close_month_costs(self, day: float, days_in_month: float) -> None:
+        flows = self.recorder.flows
+        costs = {name: option.take_cost(day) for name, option in self.placements.options.items()}
         flows.update((f"placement_cost:{name}", cost) for name, cost in costs.items())
         flows["placement_cost"] = sum(costs.values())
+        flows["programme_cost"] += self.mockingbird.monthly_cost(days_in_month)
+
+    def _snapshot(self) -> dict:
+        placements, carers = self.placements, self.carers
         snapshot = {
             "children_in_care": self.children_in_care,
             "placed_in_county": placements.in_county,
