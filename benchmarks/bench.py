@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MEAN_DAYS_IN_CARE = 365.25 * 2.4  # the baseline's stock over its entries: about 1,000 / 420 a year
 sys.path.insert(0, str(ROOT))
 
-from sim.runner import RunShape, replications  # noqa: E402
-from sim.scenario_file import load_scenario  # noqa: E402
+from sim.run.runner import RunShape, replications  # noqa: E402
+from sim.scenario.files import load_scenario  # noqa: E402
 
 
 def bare_simpy_seconds_per_child(children: int, rate_per_day: float, mean_days: float) -> float:
@@ -60,10 +60,11 @@ def model_seconds_per_child(scenario) -> tuple[float, int]:
 
 def peak_memory_mb(scenario_path: str, replications_count: int) -> float:
     code = (f"import resource, sys; sys.path.insert(0, {str(ROOT)!r});"
-            "from sim.outputs import write_run; from sim.scenario_file import load_scenario;"
+            "from sim.run.outputs import write_run; from sim.scenario.files import load_scenario;"
+            "from sim.report.publish import present;"
             "import tempfile, pathlib;"
             f"s = load_scenario({scenario_path!r}, ['replications={replications_count}']);"
-            "write_run(s, pathlib.Path(tempfile.mkdtemp()) / 'out', jobs=1);"
+            "write_run(s, pathlib.Path(tempfile.mkdtemp()) / 'out', jobs=1, present=present);"
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return int(done.stdout.strip()) / 1024

@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.executors import open_executor  # noqa: E402
-from sim.sweep import run_sweep  # noqa: E402
-from sim.sweep_file import load_sweep  # noqa: E402
+from sim.run.executors import open_executor  # noqa: E402
+from sim.run.sweep import run_sweep  # noqa: E402
+from sim.scenario.sweep_file import load_sweep  # noqa: E402
 
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 REFERENCE = {"entries": 420, "years": 5, "replications": 8}

@@ -13,10 +13,15 @@ from calibration.errors import DataError
 from calibration.estimate import Estimates, PlacementMix, estimate_all, placement_mix
 from calibration.fit import FitSettings, fit_free_parameters
 from calibration.history import CareHistory
-from calibration.report import write_report
-from calibration.scenario_writer import SEED, FreeParameters, Run, rendered, scenario_tree
-from sim.outputs import staged_directory
-from sim.scenario import Scenario
+from calibration.scenario_writer import (
+    SEED,
+    FreeParameters,
+    Run,
+    rendered,
+    scenario_tree,
+)
+from sim.run.outputs import staged_directory
+from sim.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)
@@ -69,8 +74,9 @@ def report_directory(scenario_path: Path) -> Path:
     return scenario_path.with_name(f"{scenario_path.stem}_calibration")
 
 
-def write_calibration(calibration: Calibration, scenario_path: Path) -> Path:
-    """Write the scenario file and its report directory; on any failure neither is left changed."""
+def write_calibration(calibration: Calibration, scenario_path: Path, write_report) -> Path:
+    """Write the scenario file and its report directory (by `write_report(calibration, directory, file name)`,
+    as sim.report.calibration has it); on any failure neither is left changed."""
     scenario_path = Path(scenario_path)
     with staged_directory(report_directory(scenario_path)) as staging:
         write_report(calibration, staging, scenario_path.name)

@@ -1,17 +1,20 @@
 """`sufficiency calibrate` and `sufficiency backtest`: their options, and what they run.
 
 The calibration modules are imported when a command runs, so that the
-simulator's own commands start without them.
+simulator's own commands start without them. The reports are written by
+`reports` (sim.report.calibration, handed over by the command line), as the
+presentation layer sits above calibration.
 """
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
 
-from sim.errors import InputError
+from sim.scenario.errors import InputError
 
 
-def add_commands(commands) -> None:
-    """Add both subcommands to the `sufficiency` parser's subcommands."""
+def add_commands(commands, reports) -> None:
+    """Add both subcommands to the `sufficiency` parser's subcommands; `reports` writes their reports."""
     calibrate = commands.add_parser("calibrate", help="estimate a baseline scenario from a council's SSDA903 "
                                                       "return, with a calibration report beside it")
     _add_data_options(calibrate)
@@ -20,7 +23,7 @@ def add_commands(commands) -> None:
     calibrate.add_argument("--out", required=True, metavar="FILE.yaml",
                            help="scenario file to write; its report goes in FILE_calibration/")
     _add_run_options(calibrate, "replications the scenario asks for")
-    calibrate.set_defaults(command=calibrate_command)
+    calibrate.set_defaults(command=partial(calibrate_command, reports=reports))
 
     backtest = commands.add_parser("backtest", help="calibrate on the data before a date, project to the data's "
                                                     "end and compare with what happened")
@@ -30,24 +33,24 @@ def add_commands(commands) -> None:
     backtest.add_argument("--out", metavar="DIR", help="results directory (default outputs/backtest_<la or data "
                                                        "directory name>)")
     _add_run_options(backtest, "replications of the projection")
-    backtest.set_defaults(command=backtest_command)
+    backtest.set_defaults(command=partial(backtest_command, reports=reports))
 
 
-def calibrate_command(args) -> int:
+def calibrate_command(args, reports) -> int:
     from calibration.calibrate import calibrate, write_calibration
 
     history, figures, settings = _inputs(args)
-    report = write_calibration(calibrate(history, figures, settings), Path(args.out))
+    report = write_calibration(calibrate(history, figures, settings), Path(args.out), reports.write_report)
     print(f"wrote {args.out} and {report}")
     return 0
 
 
-def backtest_command(args) -> int:
+def backtest_command(args, reports) -> int:
     from calibration.backtest import backtest, default_backtest_dir, write_backtest
 
     history, figures, settings = _inputs(args)
     out_dir = Path(args.out) if args.out else default_backtest_dir(settings.area)
-    write_backtest(backtest(history, args.as_of, figures, settings), out_dir)
+    write_backtest(backtest(history, args.as_of, figures, settings), out_dir, reports)
     print(f"wrote {out_dir}")
     return 0
 
@@ -58,7 +61,7 @@ def _inputs(args):
     from calibration.fit import FitSettings
     from calibration.history import load_care_history
     from calibration.scenario_writer import SEED
-    from sim.runner import default_jobs
+    from sim.run.runner import default_jobs
 
     for option in ("replications", "fit_replications", "jobs"):
         value = getattr(args, option)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from calibration import codes
 from calibration.location import IN, OUT
-from sim.ages import AGE_BANDS, BAND_LOWER_AGE
+from sim.model.ages import AGE_BANDS, BAND_LOWER_AGE
 
 PLACEMENT_OPTIONS = (
     "in_house_fostering",

@@ -1,6 +1,6 @@
 """The error a user's data mistake raises: one line naming the file, the column and what was expected."""
 
-from sim.errors import InputError
+from sim.scenario.errors import InputError
 
 
 class DataError(InputError, ValueError):

@@ -12,12 +12,18 @@ import pandas as pd
 from scipy import optimize
 
 from calibration import codes
-from calibration.episodes import age_band_at, birthday
 from calibration.disclosure import shown
+from calibration.episodes import age_band_at, birthday
 from calibration.errors import DataError
 from calibration.history import CareHistory, open_on
 from calibration.survival import DurationFit, Durations, fit_all_families
-from sim.ages import AGE_BANDS, BAND_LOWER_AGE, BAND_UPPER_AGE, DAYS_PER_YEAR, LEAVING_AGE
+from sim.model.ages import (
+    AGE_BANDS,
+    BAND_LOWER_AGE,
+    BAND_UPPER_AGE,
+    DAYS_PER_YEAR,
+    LEAVING_AGE,
+)
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,16 @@ from scipy import optimize
 from calibration.estimate import Estimates, placement_mix
 from calibration.history import CareHistory
 from calibration.observed import location_known, month_ends, observed_series
-from calibration.scenario_writer import SEED, Free, FreeParameters, Run, rendered, scenario_tree, unfitted
-from sim.runner import RunShape, replications
+from calibration.scenario_writer import (
+    SEED,
+    Free,
+    FreeParameters,
+    Run,
+    rendered,
+    scenario_tree,
+    unfitted,
+)
+from sim.run.runner import RunShape, replications
 
 DURATION_SCALE_BOUNDS = (0.5, 2.0)
 OCCUPANCY_BOUNDS = (0.5, 1.0)

@@ -18,9 +18,9 @@ from calibration.commented_yaml import Commented, render
 from calibration.disclosure import shown
 from calibration.estimate import BreakdownHazard, Estimates, PlacementMix
 from calibration.options import LOCATION_UNKNOWN, OPTIONS
-from sim.ages import AGE_BANDS, DAYS_PER_YEAR
-from sim.scenario import Scenario
-from sim.scenario_file import validate_raw
+from sim.model.ages import AGE_BANDS, DAYS_PER_YEAR
+from sim.scenario.files import validate_raw
+from sim.scenario.schema import Scenario
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the fit reads a scenario per candidate: C is faster
 SEED = 20200128

@@ -5,17 +5,24 @@ import sys
 from pathlib import Path
 
 from calibration.commands import add_commands as add_calibration_commands
-from sim.compare import common_random_numbers
-from sim.errors import InputError
-from sim.executors import EXECUTORS, open_executor
-from sim.outputs import default_comparison_dir, default_out_dir, write_comparison, write_run
-from sim.publish import republish
-from sim.runner import default_jobs
-from sim.saved_results import load_results
-from sim.scenario_file import load_scenario
-from sim.style import Style, load_style
-from sim.sweep import default_sweep_dir, journal_dir, run_sweep
-from sim.sweep_file import load_sweep
+from sim.report import calibration as calibration_reports
+from sim.report.publish import present, republish
+from sim.report.style import Style, load_style
+from sim.report.sweep_charts import write_sweep_charts
+from sim.run.compare import common_random_numbers
+from sim.run.executors import EXECUTORS, open_executor
+from sim.run.outputs import (
+    default_comparison_dir,
+    default_out_dir,
+    write_comparison,
+    write_run,
+)
+from sim.run.runner import default_jobs
+from sim.run.saved_results import load_results
+from sim.run.sweep import default_sweep_dir, journal_dir, run_sweep
+from sim.scenario.errors import InputError
+from sim.scenario.files import load_scenario
+from sim.scenario.sweep_file import load_sweep
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -41,7 +48,7 @@ def run_command(args) -> int:
     jobs = _jobs(args.jobs)
     out_dir = args.out or default_out_dir(scenario)
     with open_executor(args.executor, jobs, args.scheduler) as executor:
-        write_run(scenario, out_dir, jobs, _progress_bar() if sys.stderr.isatty() else None, executor)
+        write_run(scenario, out_dir, jobs, _progress_bar() if sys.stderr.isatty() else None, executor, present)
     print(f"wrote {out_dir}")
     return 0
 
@@ -53,7 +60,8 @@ def compare_command(args) -> int:
     out_dir = args.out or default_comparison_dir(paired[0])
     jobs = _jobs(args.jobs)
     with open_executor(args.executor, jobs, args.scheduler) as executor:
-        write_comparison(paired, as_written, out_dir, jobs, _progress_bar() if sys.stderr.isatty() else None, executor)
+        write_comparison(paired, as_written, out_dir, jobs, _progress_bar() if sys.stderr.isatty() else None, executor,
+                         present)
     print(f"wrote {out_dir}")
     return 0
 
@@ -65,7 +73,7 @@ def sweep_command(args) -> int:
     progress = (lambda done, total: bar(done, total, f"{len(sweep.variants)} variants")) if bar else None
     try:
         with open_executor(args.executor, _jobs(args.jobs), args.scheduler) as executor:
-            carried = run_sweep(sweep, out_dir, executor, progress)
+            carried = run_sweep(sweep, out_dir, executor, progress, write_sweep_charts)
     except KeyboardInterrupt:
         print(f"interrupted; completed replications are kept in {journal_dir(out_dir)} and the same command "
               "resumes from them", file=sys.stderr)
@@ -157,7 +165,7 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check scenario files without running them")
     validate.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml")
     validate.set_defaults(command=validate_command)
-    add_calibration_commands(commands)
+    add_calibration_commands(commands, calibration_reports)
     return parser
 
 

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.runner import RunShape, replications
-from sim.scenario_file import load_scenario
+from sim.run.runner import RunShape, replications
+from sim.scenario.files import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

@@ -7,6 +7,7 @@ from calibration.calibrate import Settings, calibrate, write_calibration
 from calibration.figures import load_figures
 from calibration.fit import FitSettings
 from calibration.history import load_care_history
+from sim.report.calibration import write_report
 
 
 @pytest.fixture(scope="session")
@@ -50,5 +51,5 @@ def synthetic_calibration(tmp_path_factory, synthetic_history):
     settings = Settings(area="Testshire", fit=FitSettings(replications=1, jobs=1))
     calibration = calibrate(synthetic_history, load_figures(), settings)
     path = tmp_path_factory.mktemp("calibrated") / "testshire.yaml"
-    write_calibration(calibration, path)
+    write_calibration(calibration, path, write_report)
     return calibration, path

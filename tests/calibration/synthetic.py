@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from sim.ages import AGE_BANDS, BAND_LOWER_AGE, BAND_UPPER_AGE, DAYS_PER_YEAR, band_of_age
+from sim.model.ages import (
+    AGE_BANDS,
+    BAND_LOWER_AGE,
+    BAND_UPPER_AGE,
+    DAYS_PER_YEAR,
+    band_of_age,
+)
 
 EPISODE_COLUMNS = [
     "CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",

@@ -7,9 +7,9 @@ from command_runs import RUN_NAMES
 from ssda903_samples import D2I_SAMPLE
 
 from calibration.observed import OBSERVED_METRICS
-from sim.calendar import Calendar
 from sim.cli import main
-from sim.scenario_file import load_scenario
+from sim.model.calendar import Calendar
+from sim.scenario.files import load_scenario
 from tests.conftest import run_values
 
 

@@ -13,7 +13,7 @@ import synthetic
 
 from calibration import estimate
 from calibration.history import load_care_history
-from sim.ages import AGE_BANDS
+from sim.model.ages import AGE_BANDS
 
 
 def test_entries_per_year_and_a_flat_trend(synthetic_history, truth):

@@ -6,7 +6,7 @@ from ssda903_samples import D2I_SAMPLE, SF_AUTHORITIES, SF_SAMPLE
 
 from calibration import estimate
 from calibration.history import load_care_history
-from sim.ages import AGE_BANDS
+from sim.model.ages import AGE_BANDS
 
 SAMPLES = [(D2I_SAMPLE, None)] + [(SF_SAMPLE, authority) for authority in SF_AUTHORITIES]
 

@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from sim.chart_set import chart_specs
-from sim.charts import BarSpec, draw
 from sim.cli import main
-from sim.pack import MANIFEST, TABLES
-from sim.saved_results import load_results
-from sim.style import Style
+from sim.report.chart_set import chart_specs
+from sim.report.charts import BarSpec, draw
+from sim.report.pack import MANIFEST, TABLES
+from sim.report.style import Style
+from sim.run.saved_results import load_results
 from tests.conftest import SCENARIOS
 
 REPLICATIONS = 4

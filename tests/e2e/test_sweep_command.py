@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.sweep_file import authority_seed, load_sweep
+from sim.scenario.sweep_file import authority_seed, load_sweep
 from tests.conftest import ROOT, SCENARIOS
 
 BASELINE = SCENARIOS / "baseline.yaml"

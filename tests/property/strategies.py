@@ -2,8 +2,8 @@
 
 from hypothesis import strategies as st
 
-from sim.ages import AGE_BANDS
-from sim.scenario_file import validate_raw
+from sim.model.ages import AGE_BANDS
+from sim.scenario.files import validate_raw
 
 
 def _mix(draw, keys):

@@ -4,10 +4,10 @@ places, and every placement change is counted under a reason."""
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 
-from sim.consistency import IN_HOUSE
-from sim.metrics import MOVE_REASONS
-from sim.model import CountyModel
-from sim.runner import RunShape
+from sim.model.county import CountyModel
+from sim.model.metrics import MOVE_REASONS
+from sim.run.runner import RunShape
+from sim.scenario.consistency import IN_HOUSE
 from tests.property.strategies import scenarios
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])

@@ -2,8 +2,8 @@
 
 from hypothesis import HealthCheck, given, settings
 
-from sim.results import timeseries_lines
-from sim.runner import RunShape, replications
+from sim.run.results import timeseries_lines
+from sim.run.runner import RunShape, replications
 from tests.property.strategies import scenarios
 
 SETTINGS = settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])

@@ -5,9 +5,9 @@ import copy
 import numpy as np
 import pytest
 
-from sim.ages import DAYS_PER_YEAR
-from sim.calendar import Calendar
-from sim.scenario_file import validate_raw
+from sim.model.ages import DAYS_PER_YEAR
+from sim.model.calendar import Calendar
+from sim.scenario.files import validate_raw
 from tests.conftest import run_values
 from tests.validation.test_erlang_loss import confidence_interval
 

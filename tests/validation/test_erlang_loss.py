@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.scenario_file import load_scenario
+from sim.scenario.files import load_scenario
 from tests.conftest import SCENARIOS, run_values
 
 WARM_UP_MONTHS = 24

@@ -1,0 +1,312 @@
+"""The calibration report written beside a calibrated scenario: report.md listing every figure with its
+basis, the fit, the figures from outside the return and the data quality, and charts of observed against
+fitted times in care, entries by month and the placement mix at the census; and a back-test's report.md
+and charts of observed against projected counts. Counts of 1 to 4 are suppressed."""
+
+import math
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.ticker import PercentFormatter
+
+from calibration.calibrate import report_directory
+from calibration.commented_yaml import Commented, commented_items, scalar
+from calibration.disclosure import NOTE, SMALLEST_SHOWN, blanked, is_small, shown
+from calibration.estimate import duration_observations
+from calibration.observed import entries_by_month
+from calibration.survival import distribution, product_limit
+from sim.model.ages import DAYS_PER_YEAR
+from sim.report.charts import (
+    BAR_PANEL_IN,
+    COLOURS,
+    PLOT_IN,
+    BarSpec,
+    ChartSpec,
+    write_chart,
+)
+
+OBSERVED, FITTED = "Observed", "Fitted"
+MEASURES = {"children_in_care": "Children in care", "placed_out_of_county": "Children placed out of county"}
+LABELS = {
+    "in_house_fostering": "In-house foster care",
+    "ifa": "IFA foster care",
+    "ifa_in_county": "IFA in county",
+    "ifa_out_of_county": "IFA out of county",
+    "kinship": "Kinship foster care",
+    "in_house_childrens_home": "Council children's home",
+    "private_childrens_home": "Private children's home",
+    "private_childrens_home_in_county": "Private children's home in county",
+    "childrens_home_out_of_county": "Children's home out of county",
+    "supported_accommodation": "Supported accommodation",
+    "placed_for_adoption": "Placed for adoption",
+    "with_parents": "With parents",
+    "other": "Other placement",
+}
+SURVIVAL_STEP_YEARS = 1 / 12
+
+
+@dataclass(frozen=True, eq=False)
+class SurvivalSpec:
+    """Observed and fitted shares still in care by years since entry, a panel per age band; drawn by
+    sim.report.charts.write_chart like its own specs."""
+
+    stem: str
+    title: str
+    subtitle: str
+    source: str
+    y_label: str
+    curves: pd.DataFrame  # band, curve, years, share
+    alt_text: str
+
+    def plotted(self) -> pd.DataFrame:
+        return self.curves
+
+    def bands(self) -> list:
+        return list(dict.fromkeys(self.curves["band"]))
+
+    def grid(self) -> tuple[int, int, float]:
+        count = len(self.bands())
+        columns = 1 if count == 1 else 2
+        rows = math.ceil(count / columns)
+        return rows, columns, PLOT_IN if count == 1 else rows * BAR_PANEL_IN
+
+    def draw(self, fig) -> None:
+        bands = self.bands()
+        _, columns, _ = self.grid()
+        axes = fig.subplots(*self.grid()[:2], sharex=True, sharey=True, squeeze=False).ravel()
+        for ax in axes[len(bands):]:
+            ax.remove()
+        for index, (ax, band) in enumerate(zip(axes, bands)):
+            self._draw_band(ax, band, labelled=index == 0)
+            if index + columns >= len(bands):  # the bottom of its column
+                ax.xaxis.set_tick_params(labelbottom=True)
+                ax.set_xlabel("Years since entering care")
+
+    def _draw_band(self, ax, band: str, labelled: bool) -> None:
+        for curve, colour, above in ((OBSERVED, COLOURS[0], True), (FITTED, COLOURS[1], False)):
+            line = self.curves[(self.curves["band"] == band) & (self.curves["curve"] == curve)].dropna()
+            ax.plot(line["years"], line["share"], color=colour, drawstyle="steps-post" if above else "default")
+            if labelled:
+                end = line.iloc[-1]
+                ax.annotate(curve, (end["years"], end["share"]), xytext=(0, 6 if above else -6),
+                            textcoords="offset points", va="bottom" if above else "top", ha="right",
+                            color=colour, fontweight="bold", fontsize=9)
+        ax.set_title(f"Aged {band} at entry")
+        ax.set_ylim(0, 1)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+
+
+def write_report(calibration, directory: Path, scenario_file: str) -> None:
+    specs = [spec for spec in (_durations_chart(calibration), _entries_chart(calibration),
+                               _placement_chart(calibration)) if spec is not None]
+    for spec in specs:
+        write_chart(spec, Path(directory) / "charts")
+    (Path(directory) / "report.md").write_text(_report(calibration, specs, scenario_file), encoding="utf-8")
+
+
+def write_backtest_report(result, directory: Path) -> None:
+    """charts/ and report.md of a back-test (calibration.backtest.Backtest)."""
+    specs = [_backtest_chart(result, metric) for metric in result.scores["metric"]]
+    for spec in specs:
+        write_chart(spec, Path(directory) / "charts")
+    (Path(directory) / "report.md").write_text(_backtest_report(result, specs), encoding="utf-8")
+
+
+def _backtest_chart(result, metric: str) -> ChartSpec:
+    rows = result.comparison[result.comparison["metric"] == metric]
+    score = result.scores.set_index("metric").loc[metric]
+    observed = shown_part(flat_series(rows["date"], blanked(rows["observed"]).to_numpy()))
+    projected = rows[["date", "p10", "p50", "p90"]]
+    area, replicated = result.calibration.scenario.area, result.calibration.scenario.replications
+    title = f"{MEASURES[metric]} fell inside the projected range in {score['coverage']:.0%} of months"
+    subtitle = (
+        f"{MEASURES[metric]} at month end, {area}, {rows['date'].iloc[0]:%b %Y} to {rows['date'].iloc[-1]:%b %Y}: "
+        f"observed, and projected from the data before {result.as_of}. Projected line: median of {replicated} runs; "
+        f"band: 10th to 90th percentile. Mean absolute percentage error {score['mape']:.0%}. Months observing 1 to 4 "
+        "children are left blank."
+    )
+    alt = (f"Line chart. {title}. {subtitle} Projected median {rows['p50'].iloc[0]:,.0f} in the first month and "
+           f"{rows['p50'].iloc[-1]:,.0f} in the last.")
+    series = (("Projected", projected), (OBSERVED, observed)) if not observed.empty else (("Projected", projected),)
+    return ChartSpec(f"backtest_{metric}", title, subtitle, f"SSDA903 return ({Path(result.history.source).name}); "
+                     "sufficiency backtest", "Children", series, alt)
+
+
+def _backtest_report(result, specs) -> str:
+    calibration, history = result.calibration, result.history
+    not_compared = [] if "placed_out_of_county" in set(result.scores["metric"]) else [
+        "Children placed out of county are not compared: the return does not say which placements are out of county."]
+    sections = [
+        f"# Back-test of {calibration.scenario.area} from {result.as_of}",
+        f"Calibrated on the data from {history.window_start.date()} to the day before {result.as_of} "
+        f"(`scenario.yaml`, its report in `{report_directory(Path('scenario.yaml')).name}/`), projected with "
+        f"{calibration.scenario.replications} replications to {history.window_end.date()} and compared with what the "
+        "data show at each month end (`comparison.csv`). Coverage: share of months observed inside the projected "
+        "10-90% band. MAPE: mean absolute percentage error of the projected median, over months observing any child. "
+        + NOTE,
+        markdown_table(["measure", "months", "coverage", "MAPE"], [
+            [MEASURES[row.metric], row.months, f"{row.coverage:.0%}", f"{row.mape:.1%}"]
+            for row in result.scores.itertuples()
+        ]),
+        *not_compared,
+        "## Data quality",
+        "\n".join(f"- {line}" for line in history.quality.lines()),
+        "## Charts",
+        *map(chart_section, specs),
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def _report(calibration, specs, scenario_file: str) -> str:
+    history, census, free = calibration.history, calibration.census, calibration.free
+    entries_by_year = calibration.estimates.entries.counts_by_year
+    sections = [
+        f"# Calibration of {calibration.scenario.area} from SSDA903",
+        f"Scenario: `{scenario_file}`, starting {calibration.scenario.start_date} from the census of "
+        f"{census.census_date}. Data window {history.window_start.date()} to {history.window_end.date()}. "
+        f"{NOTE} The scenario file itself holds exact counts for the model: do not publish it as is.",
+        "## Figures in the scenario",
+        markdown_table(["key", "value", "basis or source"], [
+            [".".join(map(str, path)), _value(node.value, node.counts), node.comment]
+            for path, node in commented_items(calibration.tree)
+        ]),
+        "## Fitted parameters",
+        markdown_table(["parameter", "value", "how"], [
+            ["duration scale (times in care)", f"{free.duration_scale.value:g}", free.duration_scale.note],
+            ["in-house occupancy", f"{free.occupancy.value:g}", free.occupancy.note],
+        ]),
+        "## Entries by collection year",
+        markdown_table(["year", "entries"], [[year, shown(n)] for year, n in entries_by_year.items()]),
+        f"## Children in care on {census.census_date}, as the return records their placements",
+        markdown_table(["placement", "children"], [[LABELS[name], shown(n)] for name, n in _totals(census).items()]),
+        "## Figures from outside the return",
+        markdown_table(["parameter", "value", "area", "period", "source", "strength"], [
+            [f.parameter, f.written, f.area, f.period, f.source, f.strength] for f in calibration.figures.values()
+        ]),
+        "## Data quality",
+        "\n".join(f"- {line}" for line in history.quality.lines()),
+        "## Charts",
+        *map(chart_section, specs),
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def chart_section(spec) -> str:
+    return f"### {spec.title}\n\n![{spec.title}](charts/{spec.stem}.png)\n\n{spec.alt_text}"
+
+
+def markdown_table(header: list, rows: list) -> str:
+    lines = [header, ["---"] * len(header), *rows]
+    return "\n".join("| " + " | ".join(str(cell).replace("|", "/") for cell in line) + " |" for line in lines)
+
+
+def _value(value, counts: bool) -> str:
+    """As in the scenario file, but counts of children suppressed and a census by its options' totals only
+    (beside a total, one band's count would give away another's)."""
+    if isinstance(value, dict) and any(isinstance(item, Commented) for item in value.values()):
+        return "(each below)"
+    if counts and isinstance(value, dict):
+        return ", ".join(f"{key} {shown(sum(by_band.values()))}" for key, by_band in value.items())
+    return shown(value) if counts else scalar(value)
+
+
+def _totals(census) -> pd.Series:
+    totals = pd.Series({option: sum(by_band.values()) for option, by_band in census.counts.items()}, dtype=int)
+    return totals.sort_values(ascending=False, kind="stable")
+
+
+def _durations_chart(calibration):
+    care = calibration.estimates.time_in_care
+    durations, groups = duration_observations(calibration.history)
+    times = np.arange(0.0, min(durations.years.max(), 10.0) + 1e-9, SURVIVAL_STEP_YEARS)
+    frames = []
+    for index, band in enumerate(groups):
+        fitted = distribution(care.family, care.mean_years[band], care.cv).sf(times)
+        observed = product_limit(durations, index, times, SMALLEST_SHOWN)
+        frames += [pd.DataFrame({"band": band, "curve": curve, "years": times, "share": share})
+                   for curve, share in ((OBSERVED, observed), (FITTED, fitted))]
+    curves = pd.concat(frames, ignore_index=True)
+    observed = curves[curves["curve"] == OBSERVED]
+    curves = curves[curves["band"].isin(observed.dropna()["band"])]
+    after_one = curves[np.isclose(curves["years"], 1.0)].pivot(index="band", columns="curve", values="share")
+    after_one = after_one.reindex([band for band in groups if band in after_one.index])
+    title = "The fitted times in care follow the observed ones" if _close(after_one) else \
+        "The fitted times in care differ from the observed ones"
+    subtitle = (f"Share of children still in care by years since entering, by age band at entry, "
+                f"{calibration.scenario.area}, {_period(calibration)}. Observed: Kaplan-Meier estimate allowing "
+                f"for censoring and for stays begun before the data, shown while {SMALLEST_SHOWN} or more remain "
+                f"at risk. Fitted: {care.family} distribution, maximum likelihood.")
+    alt = " ".join([f"Small multiple line charts. {title}.", subtitle, *(
+        f"Aged {band}: after one year, observed {_percent(row.get(OBSERVED))}, fitted {_percent(row.get(FITTED))}."
+        for band, row in after_one.iterrows())])
+    return SurvivalSpec("durations", title, subtitle, _source(calibration), "Share still in care", curves, alt)
+
+
+def _entries_chart(calibration):
+    entries = calibration.estimates.entries
+    counts = entries_by_month(calibration.history)
+    dates = pd.to_datetime(pd.Series(counts.index))
+    days = dates.dt.day  # in the month, as each date is a month end
+    middle = (dates - pd.Timestamp(entries.basis.start)).dt.days - days / 2
+    fitted = [entries.per_year_at(at / DAYS_PER_YEAR) * n / DAYS_PER_YEAR for at, n in zip(middle, days)]
+    observed = shown_part(flat_series(dates, blanked(counts.astype(float)).to_numpy()))
+    series = [(OBSERVED, observed)] * (not observed.empty) + [("Fitted trend", flat_series(dates, np.array(fitted)))]
+    trend = entries.trend_per_year
+    title = ("Entries into care stayed about level" if abs(trend) < 0.02 else
+             f"Entries into care {'rose' if trend > 0 else 'fell'} by about {abs(trend):.0%} a year")
+    subtitle = (f"Children entering care each month, {calibration.scenario.area}, {_period(calibration)}. "
+                "Months with 1 to 4 entries are left blank. Fitted: Poisson log-linear trend in annual entries.")
+    alt = (f"Line chart. {title}. {subtitle} {shown(int(counts.sum()))} entries in {len(counts)} months; fitted "
+           f"rate {fitted[0]:.1f} a month at the start and {fitted[-1]:.1f} at the end.")
+    return ChartSpec("entries", title, subtitle, _source(calibration), "Entries a month", tuple(series), alt)
+
+
+def _placement_chart(calibration):
+    census = calibration.census
+    totals = _totals(census)
+    bars = totals[(totals > 0) & ~totals.map(is_small)]
+    if bars.empty:
+        return None
+    hidden = int(totals.map(is_small).sum())
+    labels = [textwrap.fill(LABELS[option], 14) for option in bars.index]
+    day = f"{census.census_date.day} {census.census_date:%B %Y}"
+    title = f"{LABELS[bars.index[0]]} held more children in care on {day} than any other placement"
+    subtitle = (f"Children in care on {day} by placement as the return records it, {calibration.scenario.area}."
+                + (f" {hidden} placement types with 1 to 4 children not shown." if hidden else ""))
+    frame = pd.DataFrame({"series": "Children in care", "category": labels, "segment": "Children",
+                          "value": bars.to_numpy()})
+    values = ", ".join(f"{LABELS[option]} {n}" for option, n in bars.items())
+    alt = f"Bar chart. {title}. {subtitle} {values}."
+    return BarSpec("placement_mix", title, subtitle, _source(calibration), "Children", frame, alt)
+
+
+def flat_series(dates, values) -> pd.DataFrame:
+    return pd.DataFrame({"date": dates, "p10": values, "p50": values, "p90": values})
+
+
+def shown_part(frame: pd.DataFrame) -> pd.DataFrame:
+    """Up to the last value shown, so that the line's label sits at its end."""
+    last = frame["p50"].last_valid_index()
+    return frame.iloc[:0] if last is None else frame.loc[:last]
+
+
+def _close(after_one: pd.DataFrame) -> bool:
+    if OBSERVED not in after_one or after_one[OBSERVED].isna().all():
+        return True
+    return bool((after_one[OBSERVED] - after_one[FITTED]).abs().max() < 0.05)
+
+
+def _percent(value) -> str:
+    return "not shown" if value is None or pd.isna(value) else f"{value:.0%}"
+
+
+def _period(calibration) -> str:
+    history = calibration.history
+    return f"{history.window_start:%b %Y} to {history.window_end:%b %Y}"
+
+
+def _source(calibration) -> str:
+    return f"SSDA903 return ({Path(calibration.history.source).name}); sufficiency calibrate"

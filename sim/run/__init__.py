@@ -1,0 +1,1 @@
+"""Running scenarios: replications, executors, results on disk, compare, sweeps and sensitivity."""

@@ -1,0 +1,103 @@
+"""Where work units run: in this process, on local processes, or on a Dask cluster.
+
+An executor's `starmap(function, units)` calls `function(*unit)` for each unit
+and yields the results in submission order, keeping a bounded number of units
+in flight so that memory stays flat however many units there are. `function`
+must be importable at module level (it travels to other processes by name).
+Each unit's result depends on the unit alone, so every executor gives the same
+results.
+"""
+
+import collections
+import contextlib
+import logging
+import multiprocessing
+
+from sim.scenario.errors import InputError
+
+EXECUTORS = ("processes", "dask")
+UNITS_IN_FLIGHT_PER_WORKER = 4
+CONNECT_TIMEOUT = "10s"
+DISTRIBUTED_EXTRA = "needs the distributed extra: pip install 'sufficiency[distributed]'"
+
+
+class Serial:
+    def starmap(self, function, units):
+        for unit in units:
+            yield function(*unit)
+
+
+class Processes:
+    """A pool of local processes, forked where the platform allows it."""
+
+    def __init__(self, pool, jobs: int):
+        self.pool, self.jobs = pool, jobs
+
+    def starmap(self, function, units):
+        return _in_order(lambda unit: self.pool.apply_async(function, unit).get, units,
+                         UNITS_IN_FLIGHT_PER_WORKER * self.jobs)
+
+
+class Dask:
+    """A `distributed` client: of a LocalCluster on loopback, or of a scheduler already running."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def starmap(self, function, units):
+        workers = max(1, sum(self.client.nthreads().values()))
+        # pure=False: every unit is a task of its own, never merged with an equal-looking one
+        return _in_order(lambda unit: self.client.submit(function, *unit, pure=False).result, units,
+                         UNITS_IN_FLIGHT_PER_WORKER * workers)
+
+
+@contextlib.contextmanager
+def open_executor(kind: str = "processes", jobs: int = 1, scheduler: str | None = None):
+    """The executor `kind` with `jobs` local workers, or the Dask scheduler at `scheduler`; closed on exit."""
+    if scheduler and kind != "dask":
+        raise InputError("--scheduler", "", "is the address of a Dask scheduler; add --executor dask")
+    if kind == "dask":
+        with _dask_client(jobs, scheduler) as client:
+            yield Dask(client)
+    elif jobs <= 1:
+        yield Serial()
+    else:
+        with multiprocessing.get_context(_start_method()).Pool(jobs) as pool:
+            yield Processes(pool, jobs)
+
+
+def _in_order(submit, units, window: int):
+    """Submit units, at most `window` in flight; yield their results in submission order.
+
+    `submit(unit)` starts the unit and returns a callable that waits for its result.
+    """
+    pending = collections.deque()
+    for unit in units:
+        pending.append(submit(unit))
+        if len(pending) >= window:
+            yield pending.popleft()()
+    while pending:
+        yield pending.popleft()()
+
+
+@contextlib.contextmanager
+def _dask_client(jobs: int, scheduler: str | None):
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError("--executor dask", "", DISTRIBUTED_EXTRA) from None
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+        except (OSError, ValueError) as error:
+            raise InputError("--scheduler", scheduler, f"cannot connect ({str(error).splitlines()[0]})") from None
+        with client:
+            yield client
+        return
+    with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        yield client
+
+
+def _start_method() -> str:
+    return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"

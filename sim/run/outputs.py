@@ -1,0 +1,162 @@
+"""A run's output directory: written under a temporary name and renamed only when complete."""
+
+import contextlib
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.run.compare import ScenarioValues, differences_table, headline_table
+from sim.run.results import summarise, timeseries_lines, write_summary
+from sim.run.runner import RunShape, replications
+from sim.run.saved_results import COMPARISON, RUN
+from sim.scenario.files import scenario_hash, scenario_yaml
+
+
+def default_out_dir(scenario) -> Path:
+    return Path("outputs") / scenario.name
+
+
+@contextlib.contextmanager
+def staged_directory(final: Path):
+    """Yield a temporary sibling of `final`; on success it replaces `final`, on failure it is removed."""
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = final.parent / f".{final.name}.partial"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    retired = final.parent / f".{final.name}.old"
+    if final.exists():
+        shutil.rmtree(retired, ignore_errors=True)
+        final.rename(retired)
+    staging.rename(final)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def default_comparison_dir(base) -> Path:
+    return Path("outputs") / f"compare_{base.name}"
+
+
+def write_run(scenario, out_dir: Path, jobs: int, progress=None, executor=None, present=None) -> Path:
+    """Run every replication of `scenario` (on `executor` if given) and write its results directory;
+    `present(directory)`, if given, adds the charts and the pack before the directory takes its final name."""
+    started = utc_now()
+    with staged_directory(out_dir) as staging:
+        (staging / "scenario.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
+        with _timeseries(staging, "replication,date,metric,value") as timeseries:
+            values = _simulate(scenario, jobs, timeseries, progress, executor=executor)
+        write_summary(summarise(values.values, values), staging / "summary.csv")
+        write_manifest(staging, {"kind": RUN, **run_manifest(scenario, started)})
+        if present:
+            present(staging)
+    return Path(out_dir)
+
+
+def write_comparison(paired: list, as_written: list, out_dir: Path, jobs: int, progress=None,
+                     executor=None, present=None) -> Path:
+    """Run each scenario (the base first) and write the comparison directory.
+
+    `paired` share one seed and replication count (compare.common_random_numbers);
+    `as_written` are the same scenarios as their files give them, for the manifest; `present` as for write_run.
+    """
+    started = utc_now()
+    base = paired[0]
+    with staged_directory(out_dir) as staging:
+        (staging / "scenarios").mkdir()
+        results = {}
+        with _timeseries(staging, "scenario,replication,date,metric,value") as timeseries:
+            for scenario in paired:
+                (staging / "scenarios" / f"{scenario.name}.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
+                named = (lambda done, total, name=scenario.name: progress(done, total, name)) if progress else None
+                results[scenario.name] = _simulate(scenario, jobs, timeseries, named, scenario.name, executor)
+        summary = pd.concat(summarise(values.values, values).assign(scenario=name) for name, values in results.items())
+        write_summary(summary[["scenario", *summary.columns[:-1]]], staging / "summary.csv")
+        write_summary(differences_table(results, base.name), staging / "differences.csv")
+        write_summary(headline_table(results, base.name), staging / "headline.csv")
+        write_manifest(staging, _comparison_manifest(paired, as_written, started))
+        if present:
+            present(staging)
+    return Path(out_dir)
+
+
+@contextlib.contextmanager
+def _timeseries(staging: Path, header: str):
+    with open(staging / "timeseries.csv", "w", encoding="utf-8", newline="") as timeseries:
+        timeseries.write(header + "\n")
+        yield timeseries
+
+
+def _simulate(scenario, jobs: int, timeseries, progress, name: str | None = None, executor=None) -> ScenarioValues:
+    """Every replication of `scenario`, its rows appended to `timeseries` as they finish."""
+    shape = RunShape.of(scenario)
+    count = scenario.replications
+    values = np.empty((count, len(shape.dates), len(shape.metrics)))
+    for replication, result in replications(scenario, count, jobs, executor):
+        values[replication] = result
+        timeseries.writelines(timeseries_lines(replication, shape, result, name))
+        if progress:
+            progress(replication + 1, count)
+    return ScenarioValues(shape.metrics, shape.dates, values)
+
+
+def _comparison_manifest(paired: list, as_written: list, started: str) -> dict:
+    base = paired[0]
+    manifest = run_manifest(base, started)
+    del manifest["scenario_name"], manifest["scenario_hash"]
+    return {
+        "kind": COMPARISON,
+        "base": base.name,
+        **manifest,
+        "common_random_numbers": (
+            f"Common random numbers: every scenario ran with seed {base.seed} and {base.replications} "
+            "replications (the base's, or those given on the command line), whatever its own file says, "
+            "so that replication r of each scenario draws the same children."),
+        "scenarios": [
+            {"name": scenario.name, "scenario_hash": scenario_hash(scenario),
+             "seed_in_file": written.seed, "replications_in_file": written.replications}
+            for scenario, written in zip(paired, as_written)
+        ],
+    }
+
+
+def write_manifest(staging: Path, manifest: dict) -> None:
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+
+
+def run_manifest(scenario, started: str) -> dict:
+    return {
+        "package_version": metadata.version("sufficiency"),
+        "git_commit": _git_commit(),
+        "scenario_name": scenario.name,
+        "scenario_hash": scenario_hash(scenario),
+        "seed": scenario.seed,
+        "replications": scenario.replications,
+        "python": sys.version.split()[0],
+        "numpy": np.__version__,
+        "started": started,
+        "finished": utc_now(),
+    }
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _git_commit() -> str | None:
+    try:
+        found = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent,
+                               capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return found.stdout.strip() if found.returncode == 0 else None

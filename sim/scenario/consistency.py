@@ -1,0 +1,104 @@
+"""Checks that span several sections of a scenario, each failing with the key path to fix."""
+
+import difflib
+
+from sim.scenario.errors import InputError
+
+IN_HOUSE = "in_house_fostering"
+
+
+def check_consistency(scenario, source: str) -> None:
+    for check in (_matching_names_options, _matching_lists_end_unlimited, _in_house_capacity_from_carers,
+                  _needs_have_matching_lists, _census_fits, _breakdown_options_exist, _dates_from_start,
+                  _assessors_when_recruiting):
+        check(scenario, source)
+
+
+def need_for_option(matching, option: str, band: str) -> str | None:
+    """The need (family, residential, kinship) whose preference list for `band` holds `option`."""
+    for need, by_band in matching.lists().items():
+        if option in by_band[band]:
+            return need
+    return None
+
+
+def _matching_names_options(scenario, source):
+    for need, by_band in scenario.matching.lists().items():
+        for band, options in by_band.items():
+            for option in options:
+                if option not in scenario.placements:
+                    raise InputError(source, f"matching.{need}.{band}", _unknown_option(option, scenario.placements))
+
+
+def _matching_lists_end_unlimited(scenario, source):
+    for need, by_band in scenario.matching.lists().items():
+        for band, options in by_band.items():
+            last = options[-1]
+            if last == IN_HOUSE or scenario.placements[last].capacity is not None:
+                raise InputError(source, f"matching.{need}.{band}",
+                                 f"the last option ('{last}') must have unlimited capacity so every child can be placed")
+
+
+def _in_house_capacity_from_carers(scenario, source):
+    option = scenario.placements.get(IN_HOUSE)
+    if option is not None and option.capacity is not None:
+        raise InputError(source, f"placements.{IN_HOUSE}.capacity",
+                         "in-house capacity comes from carers (initial_households, places_per_household); remove it")
+
+
+def _needs_have_matching_lists(scenario, source):
+    demand, matching = scenario.demand, scenario.matching
+    if matching.residential is None and any(share > 0 for share in demand.residential_share.values()):
+        raise InputError(source, "matching.residential", "required when demand.residential_share is above 0")
+    if matching.kinship is None and demand.kinship_share > 0:
+        raise InputError(source, "matching.kinship", "required when demand.kinship_share is above 0")
+
+
+def _census_fits(scenario, source):
+    households = scenario.carers.initial_households
+    for option, by_band in scenario.initial_state.counts().items():
+        key = f"initial_state.children_in_care.{option}"
+        if option not in scenario.placements:
+            raise InputError(source, key, _unknown_option(option, scenario.placements))
+        for band, count in by_band.items():
+            if count and need_for_option(scenario.matching, option, band) is None:
+                raise InputError(source, f"{key}.{band}", f"'{option}' is in no matching list for age band {band}")
+        total = sum(by_band.values())
+        capacity = 3 * households if option == IN_HOUSE else scenario.placements[option].capacity
+        if capacity is not None and total > capacity:
+            raise InputError(source, key, f"{total} children exceed the capacity of {capacity}")
+
+
+def _breakdown_options_exist(scenario, source):
+    for option in scenario.breakdowns.rate_per_year:
+        if option not in scenario.placements:
+            raise InputError(source, f"breakdowns.rate_per_year.{option}", _unknown_option(option, scenario.placements))
+
+
+def _dates_from_start(scenario, source):
+    recruitment = scenario.carers.recruitment
+    dated = [
+        *((f"carers.recruitment.campaigns.{i}.start_date", c.start_date) for i, c in enumerate(recruitment.campaigns)),
+        *((f"carers.recruitment.panel.extra_sittings.{i}.start_date", e.start_date)
+          for i, e in enumerate(recruitment.panel.extra_sittings)),
+        *((f"mockingbird.constellations.{i}.start_date", c.start_date)
+          for i, c in enumerate(scenario.mockingbird.constellations)),
+    ]
+    for key, date in dated:
+        if date < scenario.start_date:
+            raise InputError(source, key, f"{date} is before the scenario's start_date {scenario.start_date}")
+
+
+def _assessors_when_recruiting(scenario, source):
+    recruitment = scenario.carers.recruitment
+    assessment = recruitment.assessment
+    recruiting = recruitment.enquiries_per_month > 0 and recruitment.enquiry_to_application > 0
+    if recruiting and assessment.assessors * assessment.caseload_per_assessor == 0:
+        raise InputError(source, "carers.recruitment.assessment",
+                         "assessors and caseload_per_assessor must both be at least 1 when applications arrive")
+
+
+def _unknown_option(option, placements) -> str:
+    near = difflib.get_close_matches(option, list(placements), n=1, cutoff=0.5)
+    hint = f"; did you mean '{near[0]}'?" if near else f"; options are {', '.join(placements)}"
+    return f"unknown placement option '{option}'{hint}"
