@@ -23,6 +23,7 @@ from sim.run.sweep import default_sweep_dir, journal_dir, run_sweep
 from sim.scenario.errors import InputError
 from sim.scenario.files import load_scenario
 from sim.scenario.sweep_file import load_sweep
+from sim.scenario.uncertainty import MODES
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -48,7 +49,8 @@ def run_command(args) -> int:
     jobs = _jobs(args.jobs)
     out_dir = args.out or default_out_dir(scenario)
     with open_executor(args.executor, jobs, args.scheduler) as executor:
-        write_run(scenario, out_dir, jobs, _progress_bar() if sys.stderr.isatty() else None, executor, present)
+        write_run(scenario, out_dir, jobs, _progress_bar() if sys.stderr.isatty() else None, executor, present,
+                  args.uncertainty)
     print(f"wrote {out_dir}")
     return 0
 
@@ -61,7 +63,7 @@ def compare_command(args) -> int:
     jobs = _jobs(args.jobs)
     with open_executor(args.executor, jobs, args.scheduler) as executor:
         write_comparison(paired, as_written, out_dir, jobs, _progress_bar() if sys.stderr.isatty() else None, executor,
-                         present)
+                         present, args.uncertainty)
     print(f"wrote {out_dir}")
     return 0
 
@@ -73,7 +75,7 @@ def sweep_command(args) -> int:
     progress = (lambda done, total: bar(done, total, f"{len(sweep.variants)} variants")) if bar else None
     try:
         with open_executor(args.executor, _jobs(args.jobs), args.scheduler) as executor:
-            carried = run_sweep(sweep, out_dir, executor, progress, write_sweep_charts)
+            carried = run_sweep(sweep, out_dir, executor, progress, write_sweep_charts, args.uncertainty)
     except KeyboardInterrupt:
         print(f"interrupted; completed replications are kept in {journal_dir(out_dir)} and the same command "
               "resumes from them", file=sys.stderr)
@@ -178,6 +180,9 @@ def _add_run_options(parser) -> None:
 
 
 def _add_executor_options(parser) -> None:
+    parser.add_argument("--uncertainty", choices=MODES, default="all",
+                        help="what the bands include: chance and the ranges of uncertain figures (all, the default), "
+                             "or chance only, every range at its central value (chance)")
     parser.add_argument("--executor", choices=EXECUTORS, default="processes",
                         help="where replications run: local processes (default) or Dask")
     parser.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler such as tcp://HOST:8786 "

@@ -53,7 +53,7 @@ class Breakdowns:
 
 def _rates_per_day(scenario) -> dict:
     """(option, in a satellite household) -> the hazard per day in each age band."""
-    multiplier = scenario.mockingbird.breakdown_multiplier.central
+    multiplier = scenario.mockingbird.breakdown_multiplier
     rates = {}
     for option, by_band in scenario.breakdowns.rate_per_year.items():
         rates[option, False] = tuple(by_band[band] / DAYS_PER_YEAR for band in AGE_BANDS)

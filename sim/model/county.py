@@ -11,6 +11,7 @@ from sim.model.households import InHouseCarers
 from sim.model.metrics import MonthlyRecorder
 from sim.model.mockingbird import Mockingbird
 from sim.model.panel import Panel
+from sim.model.parameters import drawn
 from sim.model.placements import Placements
 from sim.model.recruitment import Recruitment
 from sim.model.step_down import StepDown
@@ -20,10 +21,12 @@ from sim.scenario.consistency import need_for_option
 
 class CountyModel:
     def __init__(self, scenario, replication: int, seed: int | None = None):
+        seed = scenario.seed if seed is None else seed
+        scenario = drawn(scenario, seed, replication)  # this replication's values of the scenario's ranges
         self.scenario = scenario
         self.calendar = Calendar.for_scenario(scenario)
         self.env = simpy.Environment()
-        self.streams = Streams(scenario.seed if seed is None else seed, replication)
+        self.streams = Streams(seed, replication)
         self.recorder = MonthlyRecorder(list(scenario.placements), self.calendar.months)
         self.carers = InHouseCarers(scenario.carers, self.streams["households"])
         self.placements = Placements(scenario, self.carers)

@@ -16,7 +16,7 @@ class Deregistration:
         self.model = model
         self.rate_per_day = carers.deregistration_rate_per_year / DAYS_PER_YEAR
         self.after_breakdown = carers.after_breakdown
-        self.satellite_multiplier = model.scenario.mockingbird.deregistration_multiplier.central
+        self.satellite_multiplier = model.scenario.mockingbird.deregistration_multiplier
         self.budgets = Buffered(model.streams["deregistration"].standard_exponential)
         self.breaks = Buffered(model.streams["breaks"].random)
 

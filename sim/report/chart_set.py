@@ -84,7 +84,7 @@ def _line_chart(saved, style, chart: LineChart) -> ChartSpec | None:
                               f"on average in the year to {last}")
     return band_chart(saved.summaries(), chart.metric, title=style.title(chart.stem, title), measure=chart.measure,
                       area=saved.area, replications=saved.replications, y_label=chart.y_label,
-                      source=style.source, stem=chart.stem, colours=style.colours)
+                      source=style.source, stem=chart.stem, colours=style.colours, includes=saved.bands_include)
 
 
 def _reduction_chart(saved, style) -> ChartSpec | None:

@@ -47,8 +47,10 @@ class Band:
     line: str
     interval: str
 
-    def describe(self, replications: int) -> str:
-        return f"Line: {self.line} of {replications} runs; band: {self.interval}."
+    def describe(self, replications: int, includes: str = "") -> str:
+        """'Line: median of 200 runs; band: 10th to 90th percentile' and what the spread includes, if given."""
+        spread = f" (runs vary by {includes})" if includes else ""
+        return f"Line: {self.line} of {replications} runs; band: {self.interval}{spread}."
 
 
 PERCENTILES = Band(("p10", "p50", "p90"), "median", "10th to 90th percentile")
@@ -174,8 +176,10 @@ def band_chart(
     source: str = SOURCE,
     stem: str | None = None,
     colours: tuple[str, ...] = COLOURS,
+    includes: str = "",
 ) -> ChartSpec:
-    """Median and 10-90% band of one metric from each scenario's summary.csv."""
+    """Median and 10-90% band of one metric from each scenario's summary.csv; `includes` says what the runs'
+    spread comes from (chance, ranges of uncertain figures)."""
     columns = ["date", *PERCENTILES.columns]
     series = tuple(
         (name, summary.loc[summary["metric"] == metric, columns])
@@ -189,7 +193,7 @@ def band_chart(
     return ChartSpec(
         stem=stem or metric.replace(":", "_"),
         title=title,
-        subtitle=f"{measure}, {area}, {period_of(series)}. {PERCENTILES.describe(replications)}",
+        subtitle=f"{measure}, {area}, {period_of(series)}. {PERCENTILES.describe(replications, includes)}",
         source=source,
         y_label=y_label,
         series=series,

@@ -26,9 +26,9 @@ BETTER = {
     "enquiries": 1, "applications": 1, "approvals": 1,
 }
 DIFFERENCE_COLUMNS = ["scenario", "date", "metric", "base_mean", "scenario_mean",
-                      "mean_diff", "diff_ci_low", "diff_ci_high", "prob_better"]
+                      "mean_diff", "diff_ci_low", "diff_ci_high", "diff_p10", "diff_p50", "diff_p90", "prob_better"]
 HEADLINE_COLUMNS = ["scenario", "when", "date", "measure", "unit", "mean", "p10", "p90",
-                    "mean_diff", "diff_ci_low", "diff_ci_high", "prob_better"]
+                    "mean_diff", "diff_ci_low", "diff_ci_high", "diff_p10", "diff_p50", "diff_p90", "prob_better"]
 HEADLINE_YEARS = (1, 3, 5)
 COST_PER_CHILD = "cost_per_child_kept_in_county"
 
@@ -70,14 +70,21 @@ class ScenarioValues:
 
 @dataclass(frozen=True)
 class PairedDifference:
+    """The mean paired difference with its 95% interval (how precisely the runs pin the mean down), and the
+    10th, 50th and 90th percentiles of the difference across runs (how much it varies: what a committee reads)."""
+
     mean_diff: np.ndarray
     diff_ci_low: np.ndarray
     diff_ci_high: np.ndarray
+    diff_p10: np.ndarray
+    diff_p50: np.ndarray
+    diff_p90: np.ndarray
     prob_better: np.ndarray
 
 
 def paired_difference(base: np.ndarray, option: np.ndarray, better: int | None = None) -> PairedDifference:
-    """Option minus base over paired replications (axis 0): mean, 95% t interval, chance the option is better.
+    """Option minus base over paired replications (axis 0): mean, 95% t interval, percentiles, chance the option
+    is better.
 
     The chance is the share of replications in which the option is better than
     the base in the `better` direction, ties counting half; NaN without a direction.
@@ -90,7 +97,8 @@ def paired_difference(base: np.ndarray, option: np.ndarray, better: int | None =
     else:
         signed = better * diff
         chance = (signed > 0).mean(axis=0) + 0.5 * (signed == 0).mean(axis=0)
-    return PairedDifference(mean, mean - half, mean + half, chance)
+    p10, p50, p90 = np.percentile(diff, [10, 50, 90], axis=0)
+    return PairedDifference(mean, mean - half, mean + half, p10, p50, p90, chance)
 
 
 def ratio_of_means(numerator: np.ndarray, denominator: np.ndarray) -> tuple[float, float, float]:

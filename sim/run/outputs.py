@@ -17,6 +17,7 @@ from sim.run.results import summarise, timeseries_lines, write_summary
 from sim.run.runner import RunShape, replications
 from sim.run.saved_results import COMPARISON, RUN
 from sim.scenario.files import scenario_hash, scenario_yaml
+from sim.scenario.uncertainty import BAND_WORDING, bands, described_ranges, for_mode
 
 
 def default_out_dir(scenario) -> Path:
@@ -48,29 +49,34 @@ def default_comparison_dir(base) -> Path:
     return Path("outputs") / f"compare_{base.name}"
 
 
-def write_run(scenario, out_dir: Path, jobs: int, progress=None, executor=None, present=None) -> Path:
+def write_run(scenario, out_dir: Path, jobs: int, progress=None, executor=None, present=None,
+              uncertainty: str = "all") -> Path:
     """Run every replication of `scenario` (on `executor` if given) and write its results directory;
-    `present(directory)`, if given, adds the charts and the pack before the directory takes its final name."""
+    `present(directory)`, if given, adds the charts and the pack before the directory takes its final name.
+    `uncertainty` "chance" runs every range at its central value (sim.scenario.uncertainty)."""
     started = utc_now()
+    scenario = for_mode(scenario, uncertainty)
     with staged_directory(out_dir) as staging:
         (staging / "scenario.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
         with _timeseries(staging, "replication,date,metric,value") as timeseries:
             values = _simulate(scenario, jobs, timeseries, progress, executor=executor)
-        write_summary(summarise(values.values, values), staging / "summary.csv")
-        write_manifest(staging, {"kind": RUN, **run_manifest(scenario, started)})
+        write_summary(summarise(values.values, values).assign(uncertainty=bands(scenario)), staging / "summary.csv")
+        write_manifest(staging, {"kind": RUN, **run_manifest(scenario, started), **_uncertainty(scenario, uncertainty)})
         if present:
             present(staging)
     return Path(out_dir)
 
 
 def write_comparison(paired: list, as_written: list, out_dir: Path, jobs: int, progress=None,
-                     executor=None, present=None) -> Path:
+                     executor=None, present=None, uncertainty: str = "all") -> Path:
     """Run each scenario (the base first) and write the comparison directory.
 
     `paired` share one seed and replication count (compare.common_random_numbers);
-    `as_written` are the same scenarios as their files give them, for the manifest; `present` as for write_run.
+    `as_written` are the same scenarios as their files give them, for the manifest; `present` and
+    `uncertainty` as for write_run.
     """
     started = utc_now()
+    paired = [for_mode(scenario, uncertainty) for scenario in paired]
     base = paired[0]
     with staged_directory(out_dir) as staging:
         (staging / "scenarios").mkdir()
@@ -80,11 +86,13 @@ def write_comparison(paired: list, as_written: list, out_dir: Path, jobs: int, p
                 (staging / "scenarios" / f"{scenario.name}.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
                 named = (lambda done, total, name=scenario.name: progress(done, total, name)) if progress else None
                 results[scenario.name] = _simulate(scenario, jobs, timeseries, named, scenario.name, executor)
-        summary = pd.concat(summarise(values.values, values).assign(scenario=name) for name, values in results.items())
+        summary = pd.concat(summarise(values.values, values).assign(uncertainty=bands(scenario)).assign(
+            scenario=scenario.name) for scenario, values in zip(paired, results.values()))
         write_summary(summary[["scenario", *summary.columns[:-1]]], staging / "summary.csv")
         write_summary(differences_table(results, base.name), staging / "differences.csv")
         write_summary(headline_table(results, base.name), staging / "headline.csv")
-        write_manifest(staging, _comparison_manifest(paired, as_written, started))
+        write_manifest(staging, {**_comparison_manifest(paired, as_written, started),
+                                 **_uncertainty(base, uncertainty)})
         if present:
             present(staging)
     return Path(out_dir)
@@ -128,6 +136,12 @@ def _comparison_manifest(paired: list, as_written: list, started: str) -> dict:
             for scenario, written in zip(paired, as_written)
         ],
     }
+
+
+def _uncertainty(scenario, mode: str) -> dict:
+    """What the manifest says of the bands: the mode asked for, what the bands include, and the ranges drawn."""
+    return {"uncertainty": mode, "bands_include": BAND_WORDING[bands(scenario)],
+            "ranges": described_ranges(scenario)}
 
 
 def write_manifest(staging: Path, manifest: dict) -> None:

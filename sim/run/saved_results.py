@@ -13,6 +13,7 @@ import pandas as pd
 from sim.run.results import read_summary
 from sim.scenario.errors import InputError
 from sim.scenario.files import load_scenario
+from sim.scenario.uncertainty import BAND_WORDING, CHANCE
 
 RUN, COMPARISON = "run", "comparison"
 
@@ -40,6 +41,11 @@ class SavedResults:
     @property
     def replications(self) -> int:
         return int(self.manifest["replications"])
+
+    @property
+    def bands_include(self) -> str:
+        """What the runs' spread comes from: chance only, or chance and the ranges of uncertain figures."""
+        return self.manifest.get("bands_include", BAND_WORDING[CHANCE])
 
     @property
     def area(self) -> str:

@@ -21,6 +21,7 @@ from sim.run.results import summarise
 from sim.run.runner import RunShape, run_replication
 from sim.run.sensitivity import OUTCOMES, indices
 from sim.scenario.sweep_file import REGIONAL_TOTAL, sweep_yaml, value_at
+from sim.scenario.uncertainty import CHANCE, bands
 
 FLOAT_FORMAT = "%.10g"
 
@@ -34,10 +35,12 @@ def journal_dir(out_dir) -> Path:
     return out_dir.parent / f".{out_dir.name}.journal"
 
 
-def run_sweep(sweep, out_dir, executor, progress=None, present=None) -> int:
+def run_sweep(sweep, out_dir, executor, progress=None, present=None, uncertainty: str = "all") -> int:
     """Run every unit not yet in the journal, then write the results directory; the units carried over.
-    `present(sweep, outcomes, directory)`, if given, adds the charts before the directory takes its final name."""
+    `present(sweep, outcomes, directory)`, if given, adds the charts before the directory takes its final name;
+    `uncertainty` "chance" runs every variant's ranges at their central values."""
     started = utc_now()
+    sweep = sweep.for_mode(uncertainty)
     journal = Journal.open(journal_dir(out_dir), sweep.identity(), sweep.replications)
     carried = journal.count()
     pending = [(variant, replication) for variant in range(len(sweep.variants))
@@ -68,7 +71,8 @@ def _write_sweep(sweep, journal: Journal, out_dir: Path, started: str, carried: 
         manifest = run_manifest(base, started)
         del manifest["scenario_name"], manifest["scenario_hash"]
         write_manifest(staging, {"kind": "sweep", "sweep_name": sweep.name, "sweep_hash": sweep.identity(),
-                                  "variants": len(sweep.variants), "units_carried_over": carried, **manifest})
+                                  "variants": len(sweep.variants), "units_carried_over": carried, **manifest,
+                                  "uncertainty": sweep.uncertainty})
 
 
 def _variants_table(sweep) -> pd.DataFrame:
@@ -86,8 +90,8 @@ def _write_summary(sweep, journal: Journal, path: Path) -> pd.DataFrame:
     """Append each variant's summary to summary.csv; the outcomes table."""
     outcomes = []
     with open(path, "w", encoding="utf-8", newline="") as out:
-        for number, (name, shape, values) in enumerate(_results(sweep, journal)):
-            summary = summarise(values, shape)
+        for number, (name, scenario, shape, values) in enumerate(_results(sweep, journal)):
+            summary = summarise(values, shape).assign(uncertainty=bands(scenario))
             summary.insert(0, "variant", name)
             summary.to_csv(out, header=number == 0, index=False, float_format=FLOAT_FORMAT)
             outcomes.append({"variant": name, **{o.key: o.of(values, shape.metrics) for o in OUTCOMES}})
@@ -95,11 +99,13 @@ def _write_summary(sweep, journal: Journal, path: Path) -> pd.DataFrame:
 
 
 def _results(sweep, journal: Journal):
-    """(name, shape, replications x months x metrics) of each variant, then of a region's total."""
+    """(name, scenario, shape, replications x months x metrics) of each variant, then of a region's total
+    (whose bands include ranges if any authority's do: the first such authority stands for them)."""
     for index, variant in enumerate(sweep.variants):
-        yield variant.name, RunShape.of(variant.scenario), journal.values(index)
+        yield variant.name, variant.scenario, RunShape.of(variant.scenario), journal.values(index)
     if sweep.spec.kind == "authorities":
-        yield REGIONAL_TOTAL, *_regional_total(sweep, journal)
+        ranged = [v.scenario for v in sweep.variants if bands(v.scenario) != CHANCE] or [sweep.variants[0].scenario]
+        yield REGIONAL_TOTAL, ranged[0], *_regional_total(sweep, journal)
 
 
 def _regional_total(sweep, journal: Journal) -> tuple[RunShape, np.ndarray]:

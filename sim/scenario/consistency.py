@@ -3,6 +3,7 @@
 import difflib
 
 from sim.scenario.errors import InputError
+from sim.scenario.uncertainty import highest
 
 IN_HOUSE = "in_house_fostering"
 
@@ -48,9 +49,9 @@ def _in_house_capacity_from_carers(scenario, source):
 
 def _needs_have_matching_lists(scenario, source):
     demand, matching = scenario.demand, scenario.matching
-    if matching.residential is None and any(share > 0 for share in demand.residential_share.values()):
+    if matching.residential is None and any(highest(share) > 0 for share in demand.residential_share.values()):
         raise InputError(source, "matching.residential", "required when demand.residential_share is above 0")
-    if matching.kinship is None and demand.kinship_share > 0:
+    if matching.kinship is None and highest(demand.kinship_share) > 0:
         raise InputError(source, "matching.kinship", "required when demand.kinship_share is above 0")
 
 
@@ -92,7 +93,7 @@ def _dates_from_start(scenario, source):
 def _assessors_when_recruiting(scenario, source):
     recruitment = scenario.carers.recruitment
     assessment = recruitment.assessment
-    recruiting = recruitment.enquiries_per_month > 0 and recruitment.enquiry_to_application > 0
+    recruiting = highest(recruitment.enquiries_per_month) > 0 and highest(recruitment.enquiry_to_application) > 0
     if recruiting and assessment.assessors * assessment.caseload_per_assessor == 0:
         raise InputError(source, "carers.recruitment.assessment",
                          "assessors and caseload_per_assessor must both be at least 1 when applications arrive")

@@ -97,6 +97,8 @@ def _apply_override(raw: dict, override: str) -> str:
         value = yaml.safe_load(text)
     except yaml.YAMLError:
         raise InputError("--set", key_path, f"value '{text}' is not a valid YAML scalar") from None
+    except ValueError:  # a date-like scalar that is no date (2020-13-01): the schema says what was expected
+        value = text
     *parents, leaf = key_path.split(".")
     node = raw
     for depth, part in enumerate(parents):
@@ -128,7 +130,8 @@ def one_line_error(error: ValidationError, source: str, overridden=frozenset(), 
 
 def _is_type_tag(part) -> bool:
     """Pydantic adds union-member and validator names to error locations; users never wrote them."""
-    return isinstance(part, str) and ("[" in part or part in {"int", "float", "str", "dict", "tuple", "list", "none"})
+    return isinstance(part, str) and ("[" in part or part in {"int", "float", "str", "dict", "tuple", "list", "none",
+                                                              "number", "range"})
 
 
 def _short(value) -> str:

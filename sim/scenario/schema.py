@@ -1,8 +1,13 @@
 """The scenario a commissioner writes: an immutable, validated description of one policy option.
 
 Field names are the contract of DESIGN.md section 4. Every model is frozen and
-refuses unknown keys; loading, `extends:` and `--set` live in scenario_file.py,
-checks that span several sections in consistency.py.
+refuses unknown keys; loading, `extends:` and `--set` live in files.py, checks
+that span several sections in consistency.py.
+
+Numbers are numbers: a boolean or a string where a number goes is refused, and
+so are infinity and NaN. A figure the scenario is unsure of may be given as a
+range `{low, central, high}` (`uncertain(...)` fields); each replication draws
+its own value (sim/scenario/uncertainty.py, sim/model/parameters.py).
 """
 
 import datetime as dt
@@ -13,23 +18,97 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
+    Strict,
+    Tag,
+    TypeAdapter,
+    ValidationError,
     field_serializer,
     model_validator,
 )
 
 AGE_BANDS = ("0-4", "5-10", "11-15", "16-17")  # the bands scenario files name; sim.model.ages does their arithmetic
 AgeBand = Literal["0-4", "5-10", "11-15", "16-17"]
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
-Positive = Annotated[float, Field(gt=0.0)]
-Count = Annotated[int, Field(ge=0)]
-Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")]  # also a file and directory name
+
+
+def number(**bounds):
+    """A finite number (an integer is accepted) within `bounds` (pydantic's ge, gt, le, lt); never a bool or text."""
+    return Annotated[float, Strict(), Field(allow_inf_nan=False, **bounds)]
+
+
+def whole(**bounds):
+    """A whole number within `bounds`; never a bool, a fraction or text."""
+    return Annotated[int, Strict(), Field(**bounds)]
+
+
+def _iso_date(value):
+    if isinstance(value, dt.datetime):
+        raise ValueError("expected a date such as 2021-04-01, not a date and time")
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"expected a date such as 2021-04-01, got '{value}'") from None
+    return value
+
+
+Share = number(ge=0.0, le=1.0)
+NonNegative = number(ge=0.0)
+Positive = number(gt=0.0)
+Count = whole(ge=0)
+Date = Annotated[dt.date, BeforeValidator(_iso_date), Strict()]
+Text = Annotated[str, Strict()]
+Flag = Annotated[bool, Strict()]
+Name = Annotated[str, Strict(), Field(pattern=r"^[A-Za-z0-9_.-]+$")]  # also a file and directory name
+Identifier = Annotated[str, Strict(), Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]  # option names: metric names hold them
 SHARE_TOLERANCE = 1e-6
+RANGE_KEYS = frozenset({"low", "central", "high"})
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+
+class Range(Frozen):
+    """A figure the scenario is unsure of: each replication draws a value between low and high, most often
+    near central (a PERT distribution; docs/uncertainty.md)."""
+
+    low: number()
+    central: number()
+    high: number()
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if not self.low <= self.central <= self.high:
+            raise ValueError(f"expected low <= central <= high, got {self.low:g}, {self.central:g}, {self.high:g}")
+        return self
+
+
+def _is_range(value) -> bool:
+    return isinstance(value, Range) or (isinstance(value, dict) and bool(value) and set(value) <= RANGE_KEYS)
+
+
+def uncertain(number_type):
+    """`number_type`, or a range {low, central, high} whose three values are each a valid `number_type`."""
+    adapter = TypeAdapter(number_type)
+
+    def ends_valid(value: Range) -> Range:
+        for end in ("low", "central", "high"):
+            try:
+                adapter.validate_python(getattr(value, end))
+            except ValidationError as error:
+                raise ValueError(f"{end}: {error.errors()[0]['msg']} (got {getattr(value, end):g})") from None
+        return value
+
+    return Annotated[
+        Annotated[number_type, Tag("number")] | Annotated[Range, AfterValidator(ends_valid), Tag("range")],
+        Discriminator(lambda value: "range" if isinstance(value, (dict, Range)) else "number"),
+    ]
 
 
 def _one_value_for_every_band(value):
-    if isinstance(value, dict):
+    if isinstance(value, dict) and not _is_range(value):
         return value
     return {band: value for band in AGE_BANDS}
 
@@ -64,6 +143,18 @@ def _age_range(key: str) -> str:
     return str(key)
 
 
+def _zero_not_false(value):
+    if isinstance(value, bool):
+        raise ValueError("expected 0 (an empty start) or the census by placement option and age band")
+    return value
+
+
+def _not_bool(value):
+    if isinstance(value, bool):
+        raise ValueError("expected a number of places (1, 2 or 3)")
+    return value
+
+
 def _unlimited_as_none(value):
     return None if value == "unlimited" else value
 
@@ -71,51 +162,49 @@ def _unlimited_as_none(value):
 AgeMix = Annotated[dict[AgeBand, Share], AfterValidator(_sums_to_one)]
 BandCounts = Annotated[dict[AgeBand, Count], BeforeValidator(_one_value_for_every_band)]
 AgeRange = Annotated[str, AfterValidator(_age_range)]
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+PlacesKey = Annotated[int, BeforeValidator(_not_bool), Field(ge=1, le=3)]  # a mapping key: "1" from JSON is 1
 
 
 class DurationInCare(Frozen):
     distribution: Literal["exponential", "lognormal", "gamma"] = "lognormal"
-    mean_years: per_band(Positive)
-    cv: Positive = 1.0
+    mean_years: per_band(uncertain(Positive))
+    cv: uncertain(Positive) = 1.0
 
 
 class Seasonality(Frozen):
-    amplitude: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
-    peak_month: Annotated[int, Field(ge=1, le=12)] = 1
+    amplitude: number(ge=0.0, lt=1.0) = 0.0
+    peak_month: whole(ge=1, le=12) = 1
 
 
 class Demand(Frozen):
-    entries_per_year: NonNegative
-    trend_per_year: Annotated[float, Field(gt=-1.0)] = 0.0
+    entries_per_year: uncertain(NonNegative)
+    trend_per_year: uncertain(number(gt=-1.0)) = 0.0
     seasonality: Seasonality = Seasonality()
     age_mix: AgeMix
     duration_in_care: DurationInCare
-    residential_share: per_band(Share) = 0.0
-    kinship_share: Share = 0.0
+    residential_share: per_band(uncertain(Share)) = 0.0
+    kinship_share: uncertain(Share) = 0.0
 
 
 class InitialState(Frozen):
-    children_in_care: Literal[0] | dict[str, BandCounts] = 0
+    children_in_care: Annotated[Literal[0], BeforeValidator(_zero_not_false)] | dict[Identifier, BandCounts] = 0
 
     def counts(self) -> dict[str, dict[str, int]]:
         return {} if self.children_in_care == 0 else self.children_in_care
 
 
 class PlacementOption(Frozen):
+    label: Text | None = None  # the words people read; default: the option's name in plain English
     location: Literal["in_county", "out_of_county"]
     capacity: Annotated[Count | None, BeforeValidator(_unlimited_as_none)] = None
-    weekly_cost: NonNegative
+    weekly_cost: uncertain(NonNegative)
 
     @field_serializer("capacity")
     def _capacity_as_written(self, capacity):
         return "unlimited" if capacity is None else capacity
 
 
-PreferenceList = Annotated[tuple[str, ...], Field(min_length=1)]
+PreferenceList = Annotated[tuple[Identifier, ...], Field(min_length=1)]
 
 
 class Matching(Frozen):
@@ -129,113 +218,102 @@ class Matching(Frozen):
 
 
 class Campaign(Frozen):
-    start_date: dt.date
-    months: Annotated[int, Field(ge=1)]
-    enquiry_multiplier: NonNegative
+    start_date: Date
+    months: whole(ge=1)
+    enquiry_multiplier: uncertain(NonNegative)
     cost: NonNegative = 0.0
 
 
 class Assessment(Frozen):
-    mean_months: Positive = 8.0
-    cv: Positive = 0.35
+    mean_months: uncertain(Positive) = 8.0
+    cv: uncertain(Positive) = 0.35
     assessors: Count = 8
     caseload_per_assessor: Count = 6
-    withdrawal_probability: Share = 0.0
+    withdrawal_probability: uncertain(Share) = 0.0
 
 
 class ExtraSittings(Frozen):
-    start_date: dt.date
-    months: Annotated[int, Field(ge=1)]
-    sittings_per_month: Annotated[int, Field(ge=1)]
+    start_date: Date
+    months: whole(ge=1)
+    sittings_per_month: whole(ge=1)
 
 
 class Panel(Frozen):
     sittings_per_month: Count = 1
     cases_per_sitting: Count = 6
-    approval_probability: Share = 1.0
+    approval_probability: uncertain(Share) = 1.0
     decision_delay_days: NonNegative = 0.0
     extra_sittings: tuple[ExtraSittings, ...] = ()
     cost_per_extra_sitting: NonNegative = 0.0
 
 
 class Recruitment(Frozen):
-    enquiries_per_month: NonNegative = 0.0
-    enquiry_to_application: Share = 0.0
+    enquiries_per_month: uncertain(NonNegative) = 0.0
+    enquiry_to_application: uncertain(Share) = 0.0
     campaigns: tuple[Campaign, ...] = ()
     assessment: Assessment = Assessment()
     panel: Panel = Panel()
 
 
 class AfterBreakdown(Frozen):
-    deregistration_multiplier: NonNegative = 1.0
+    deregistration_multiplier: uncertain(NonNegative) = 1.0
     months: NonNegative = 0.0
-    break_probability: Share = 0.0
+    break_probability: uncertain(Share) = 0.0
     break_months: NonNegative = 0.0
 
 
 class Carers(Frozen):
     initial_households: Count
-    places_per_household: Annotated[dict[Annotated[int, Field(ge=1, le=3)], Share], AfterValidator(_sums_to_one)]
+    places_per_household: Annotated[dict[PlacesKey, Share], AfterValidator(_sums_to_one)]
     age_range_mix: Annotated[dict[AgeRange, Share], AfterValidator(_sums_to_one)] = {"0-17": 1.0}
-    deregistration_rate_per_year: NonNegative = 0.0
+    deregistration_rate_per_year: uncertain(NonNegative) = 0.0
     after_breakdown: AfterBreakdown = AfterBreakdown()
     recruitment: Recruitment = Recruitment()
 
 
 class Breakdowns(Frozen):
-    rate_per_year: dict[str, per_band(NonNegative)] = {}
-
-
-class EffectRange(Frozen):
-    """A weakly evidenced effect: the central value is used; low and high bound sensitivity work."""
-
-    low: NonNegative
-    central: NonNegative
-    high: NonNegative
-
-    @model_validator(mode="after")
-    def _ordered(self):
-        if not self.low <= self.central <= self.high:
-            raise ValueError(f"expected low <= central <= high, got {self.low}, {self.central}, {self.high}")
-        return self
+    rate_per_year: dict[Identifier, per_band(uncertain(NonNegative))] = {}
 
 
 class Constellations(Frozen):
-    start_date: dt.date
-    count: Annotated[int, Field(ge=1)]
-
-
-NO_EFFECT = EffectRange(low=1.0, central=1.0, high=1.0)
+    start_date: Date
+    count: whole(ge=1)
 
 
 class Mockingbird(Frozen):
     constellations: tuple[Constellations, ...] = ()
-    satellites_per_hub: Annotated[int, Field(ge=1, le=12)] = 8
+    satellites_per_hub: whole(ge=1, le=12) = 8
     hub_sleepover_beds: Count = 2
-    breakdown_multiplier: EffectRange = NO_EFFECT
-    deregistration_multiplier: EffectRange = NO_EFFECT
-    annual_cost_per_constellation: NonNegative = 0.0
+    breakdown_multiplier: uncertain(NonNegative) = 1.0
+    deregistration_multiplier: uncertain(NonNegative) = 1.0
+    annual_cost_per_constellation: uncertain(NonNegative) = 0.0
 
 
 class StepDown(Frozen):
-    enabled: bool = False
+    enabled: Flag = False
     min_months_in_placement: NonNegative = 6.0
     max_moves_per_month: Count = 0
 
 
+class Targets(Frozen):
+    in_county_share: Share | None = None  # drawn on charts and reported in the pack
+
+
 class Scenario(Frozen):
     name: Name
-    description: str = ""
-    area: str = "the county"
-    start_date: dt.date
-    horizon_years: Annotated[float, Field(gt=0.0, le=50.0)]
-    replications: Annotated[int, Field(ge=1)] = 100
-    seed: Annotated[int, Field(ge=0)]
+    title: Text | None = None  # plain English, for charts and the pack; default: the name in plain English
+    description: Text = ""
+    area: Text = "the county"
+    start_date: Date
+    horizon_years: number(gt=0.0, le=50.0)
+    replications: whole(ge=1) = 100
+    seed: whole(ge=0)
     demand: Demand
     initial_state: InitialState = InitialState()
-    placements: dict[str, PlacementOption]
+    placements: dict[Identifier, PlacementOption]
     matching: Matching
     carers: Carers
     breakdowns: Breakdowns = Breakdowns()
     mockingbird: Mockingbird = Mockingbird()
     step_down: StepDown = StepDown()
+    targets: Targets = Targets()

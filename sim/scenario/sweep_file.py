@@ -20,7 +20,7 @@ Each variant is its scenario with `--set KEY.PATH=VALUE` overrides, validated as
 import hashlib
 import itertools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -38,6 +38,7 @@ from sim.scenario.files import (
 from sim.scenario.keys import name_key
 from sim.scenario.sampling import one_at_a_time, sample_points
 from sim.scenario.schema import Frozen, Name, Scenario
+from sim.scenario.uncertainty import for_mode
 
 REGIONAL_TOTAL = "regional_total"
 KINDS = ("grid", "sample", "authorities")
@@ -114,6 +115,12 @@ class Sweep:
     spec: SweepFile
     variants: tuple[Variant, ...]
     points: np.ndarray | None  # a sample's points, one row per "sample" variant
+    uncertainty: str = "all"  # "chance": every variant's ranges at their central values
+
+    def for_mode(self, mode: str) -> "Sweep":
+        """The sweep whose variants run under `--uncertainty mode`."""
+        variants = tuple(replace(v, scenario=for_mode(v.scenario, mode)) for v in self.variants)
+        return replace(self, variants=variants, uncertainty=mode)
 
     @property
     def name(self) -> str:
@@ -125,7 +132,8 @@ class Sweep:
 
     def identity(self) -> str:
         """Changes whenever any variant's resolved scenario, or the sweep itself, changes."""
-        resolved = [self.spec.model_dump(mode="json"), [scenario_hash(v.scenario) for v in self.variants]]
+        resolved = [self.spec.model_dump(mode="json"), [scenario_hash(v.scenario) for v in self.variants],
+                    self.uncertainty]
         return hashlib.sha256(json.dumps(resolved, sort_keys=True).encode()).hexdigest()
 
     def of_design(self, design: str) -> list[Variant]:

@@ -78,9 +78,9 @@ def test_one_directory_with_each_resolved_scenario_manifest_and_tables(compariso
     assert list(timeseries.columns) == ["scenario", "replication", "date", "metric", "value"]
     assert list(dict.fromkeys(timeseries["scenario"])) == names
     summary = pd.read_csv(comparison / "summary.csv")
-    assert list(summary.columns) == ["scenario", "date", "metric", "mean", "p10", "p50", "p90"]
+    assert list(summary.columns) == ["scenario", "date", "metric", "mean", "p10", "p50", "p90", "uncertainty"]
     differences = pd.read_csv(comparison / "differences.csv")
-    assert {"mean_diff", "diff_ci_low", "diff_ci_high", "prob_better"} <= set(differences.columns)
+    assert {"mean_diff", "diff_ci_low", "diff_ci_high", "diff_p10", "diff_p50", "diff_p90", "prob_better"} <= set(differences.columns)
     assert set(differences["scenario"]) == {"more_carers", "base_again"}
     headline = pd.read_csv(comparison / "headline.csv")
     assert list(dict.fromkeys(headline["when"])) == ["1 year", "2 years (horizon)"]

@@ -35,7 +35,7 @@ def test_run_writes_the_contract_files(serial):
     assert sorted(timeseries.replication.unique()) == [0, 1, 2, 3]
     assert timeseries.date.nunique() == 24 and timeseries.date.iloc[0] == "2020-04-30"
     summary = pd.read_csv(serial / "summary.csv")
-    assert list(summary.columns) == ["date", "metric", "mean", "p10", "p50", "p90"]
+    assert list(summary.columns) == ["date", "metric", "mean", "p10", "p50", "p90", "uncertainty"]
     assert (summary.p10 <= summary.p50).all() and (summary.p50 <= summary.p90).all()
     manifest = json.loads((serial / "manifest.json").read_text())
     assert manifest["replications"] == 4 and manifest["seed"] == 20200128 and len(manifest["scenario_hash"]) == 64

@@ -54,7 +54,7 @@ def test_a_grid_sweep_writes_every_variant(grid_run):
     assert variants[["demand.entries_per_year", "carers.initial_households"]].values.tolist() == [
         [380, 140], [380, 165], [460, 140], [460, 165]]
     summary = pd.read_csv(out / "summary.csv")
-    assert list(summary.columns) == ["variant", "date", "metric", "mean", "p10", "p50", "p90"]
+    assert list(summary.columns) == ["variant", "date", "metric", "mean", "p10", "p50", "p90", "uncertainty"]
     assert summary["variant"].unique().tolist() == ["v1", "v2", "v3", "v4"]
     outcomes = pd.read_csv(out / "outcomes.csv").set_index("variant")
     assert outcomes.loc["v3", "out_of_county_at_horizon"] > outcomes.loc["v2", "out_of_county_at_horizon"]

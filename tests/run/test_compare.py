@@ -103,7 +103,7 @@ def test_identical_scenarios_differ_by_exactly_zero():
     base = values(np.full((2, 12), 10.0) + np.arange(2)[:, None], np.full((2, 12), 1000.0))
     table = differences_table({"base": base, "copy": base}, "base")
     assert set(table["scenario"]) == {"copy"}
-    assert (table[["mean_diff", "diff_ci_low", "diff_ci_high"]] == 0).all().all()
+    assert (table[["mean_diff", "diff_ci_low", "diff_ci_high", "diff_p10", "diff_p50", "diff_p90"]] == 0).all().all()
     assert set(table["prob_better"].dropna()) == {0.5}
     assert all("diff" in column for column in table.columns if column.startswith(("mean_d", "diff")))
 
