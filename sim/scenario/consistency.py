@@ -3,16 +3,25 @@
 import difflib
 
 from sim.scenario.errors import InputError
+from sim.scenario.problems import listed
+from sim.scenario.schema import MAX_ENQUIRIES_PER_MONTH, MAX_ENTRIES_PER_YEAR
 from sim.scenario.uncertainty import highest
 
 IN_HOUSE = "in_house_fostering"
 
 
 def check_consistency(scenario, source: str) -> None:
+    """Every check run; the first problem each finds listed on one line (sim.scenario.problems)."""
+    problems = []
     for check in (_matching_names_options, _matching_lists_end_unlimited, _in_house_capacity_from_carers,
                   _needs_have_matching_lists, _census_fits, _breakdown_options_exist, _dates_from_start,
-                  _assessors_when_recruiting):
-        check(scenario, source)
+                  _assessors_when_recruiting, _entries_stay_bounded, _enquiries_stay_bounded):
+        try:
+            check(scenario, source)
+        except InputError as error:
+            problems.append((error.key, error.expected))
+    if problems:
+        raise listed(source, problems)
 
 
 def need_for_option(matching, option: str, band: str) -> str | None:
@@ -97,6 +106,33 @@ def _assessors_when_recruiting(scenario, source):
     if recruiting and assessment.assessors * assessment.caseload_per_assessor == 0:
         raise InputError(source, "carers.recruitment.assessment",
                          "assessors and caseload_per_assessor must both be at least 1 when applications arrive")
+
+
+def _entries_stay_bounded(scenario, source):
+    """The trend compounds and the season adds: the highest rate the run can reach stays within the bound."""
+    demand = scenario.demand
+    growth = max(1.0, (1.0 + highest(demand.trend_per_year)) ** scenario.horizon_years)
+    peak = highest(demand.entries_per_year) * growth * (1.0 + demand.seasonality.amplitude)
+    if peak > MAX_ENTRIES_PER_YEAR:
+        raise InputError(source, "demand.trend_per_year", (
+            f"entries would reach {peak:,.0f} a year within the horizon (with the trend and the season); "
+            f"expected at most {MAX_ENTRIES_PER_YEAR:,}"))
+
+
+def _enquiries_stay_bounded(scenario, source):
+    """Campaigns running together multiply: the busiest month stays within the bound on enquiries."""
+    recruitment = scenario.carers.recruitment
+    start = scenario.start_date
+    by_month = {}
+    for campaign in recruitment.campaigns:
+        first = (campaign.start_date.year - start.year) * 12 + campaign.start_date.month - start.month
+        for month in range(first, first + campaign.months):
+            by_month[month] = by_month.get(month, 1.0) * highest(campaign.enquiry_multiplier)
+    peak = highest(recruitment.enquiries_per_month) * max([1.0, *by_month.values()])
+    if peak > MAX_ENQUIRIES_PER_MONTH:
+        raise InputError(source, "carers.recruitment.campaigns", (
+            f"enquiries would reach {peak:,.0f} in a month with the campaigns running together; expected at most "
+            f"{MAX_ENQUIRIES_PER_MONTH:,}"))
 
 
 def _unknown_option(option, placements) -> str:

@@ -149,7 +149,7 @@ def test_a_region_adds_up_its_authorities(tmp_path):
      "sweep.yaml: grid: " + str(BASELINE) + " (with --set): demand.entries_per_yer: unknown key; did you mean "
                                             "'entries_per_year'?"),
     ("replications: 2\nseed: 1\nbase: BASE\ngrid: {demand.entries_per_year: [-5]}\n",
-     "demand.entries_per_year: Input should be greater than or equal to 0"),
+     "demand.entries_per_year: expected at least 0"),
     ("replications: 2\nseed: 1\nbase: missing.yaml\ngrid: {horizon_years: [1]}\n", "sweep.yaml: base: "),
 ])
 def test_sweep_file_mistakes_exit_2_with_one_line(tmp_path, capsys, text, expected):
