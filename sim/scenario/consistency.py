@@ -11,11 +11,12 @@ IN_HOUSE = "in_house_fostering"
 
 
 def check_consistency(scenario, source: str) -> None:
-    """Every check run; the first problem each finds listed on one line (sim.scenario.problems)."""
+    """Every check run, and the first problem each finds listed on one line (sim.scenario.problems): so each
+    check stands alone, passing over what another check reports."""
     problems = []
-    for check in (_matching_names_options, _matching_lists_end_unlimited, _in_house_capacity_from_carers,
-                  _needs_have_matching_lists, _census_fits, _breakdown_options_exist, _dates_from_start,
-                  _assessors_when_recruiting, _entries_stay_bounded, _enquiries_stay_bounded):
+    for check in (_capacities_given, _matching_names_options, _matching_lists_end_unlimited,
+                  _in_house_capacity_from_carers, _needs_have_matching_lists, _census_fits, _breakdown_options_exist,
+                  _dates_from_start, _assessors_when_recruiting, _entries_stay_bounded, _enquiries_stay_bounded):
         try:
             check(scenario, source)
         except InputError as error:
@@ -32,6 +33,15 @@ def need_for_option(matching, option: str, band: str) -> str | None:
     return None
 
 
+def _capacities_given(scenario, source):
+    """Left out, a capacity would mean unlimited places: a difference too large to be a default."""
+    missing = [name for name, option in scenario.placements.items()
+               if name != IN_HOUSE and "capacity" not in option.model_fields_set]
+    if missing:
+        raise listed(source, [(f"placements.{name}.capacity", "required: a number of places, or unlimited")
+                              for name in missing])
+
+
 def _matching_names_options(scenario, source):
     for need, by_band in scenario.matching.lists().items():
         for band, options in by_band.items():
@@ -44,6 +54,8 @@ def _matching_lists_end_unlimited(scenario, source):
     for need, by_band in scenario.matching.lists().items():
         for band, options in by_band.items():
             last = options[-1]
+            if last not in scenario.placements:
+                continue  # _matching_names_options reports it
             if last == IN_HOUSE or scenario.placements[last].capacity is not None:
                 raise InputError(source, f"matching.{need}.{band}",
                                  f"the last option ('{last}') must have unlimited capacity so every child can be placed")
