@@ -29,7 +29,8 @@ from calibration.observed import (
     month_ends,
     observed_series,
 )
-from sim.run.outputs import staged_directory
+from sim.run.destination import staged_directory
+from sim.run.outputs import run_manifest, utc_now, write_manifest
 from sim.run.runner import RunShape, replications
 
 SUPPRESSED = "observed count of 1 to 4 suppressed"
@@ -62,10 +63,12 @@ def default_backtest_dir(name: str) -> Path:
     return Path("outputs") / f"backtest_{slug(name)}"
 
 
-def write_backtest(result: Backtest, out_dir: Path, reports) -> Path:
+def write_backtest(result: Backtest, out_dir: Path, reports, force: bool = False) -> Path:
     """scenario.yaml with its calibration report, comparison.csv, scores.csv, and from `reports` (an object
-    with write_report and write_backtest_report, as sim.report.calibration has them) charts/ and report.md."""
-    with staged_directory(out_dir) as staging:
+    with write_report and write_backtest_report, as sim.report.calibration has them) charts/ and report.md;
+    `force` replaces an earlier back-test's results there."""
+    started = utc_now()
+    with staged_directory(out_dir, force) as staging:
         write_calibration(result.calibration, staging / "scenario.yaml", reports.write_report)
         published = result.comparison.assign(
             observed=blanked(result.comparison["observed"]),
@@ -74,6 +77,7 @@ def write_backtest(result: Backtest, out_dir: Path, reports) -> Path:
         published.to_csv(staging / "comparison.csv", index=False, float_format="%.10g")
         result.scores.to_csv(staging / "scores.csv", index=False, float_format="%.4f")
         reports.write_backtest_report(result, staging)
+        write_manifest(staging, {"kind": "backtest", **run_manifest(result.calibration.scenario, started)})
     return Path(out_dir)
 
 

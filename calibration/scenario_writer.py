@@ -19,12 +19,12 @@ from calibration.disclosure import shown
 from calibration.estimate import BreakdownHazard, Estimates, PlacementMix
 from calibration.options import LOCATION_UNKNOWN, OPTIONS
 from sim.model.ages import AGE_BANDS, DAYS_PER_YEAR
+from sim.scenario.errors import InputError
 from sim.scenario.files import validate_raw
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import MAX_TREND, Scenario
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the fit reads a scenario per candidate: C is faster
 SEED = 20200128
-TREND_FLOOR = -0.95  # the schema needs a trend above -1 (entries would stop at once)
 MIN_EXPOSURE_YEARS = 5.0  # below this a band's breakdown rate is too noisy: the option's pooled rate is used
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 ASSUMED = {  # structural judgements no published figure gives, by their entry in docs/assumptions.md
@@ -92,10 +92,19 @@ def scenario_tree(estimates: Estimates, census: PlacementMix, figures, free: Fre
     }
 
 
+class InvalidCalibration(RuntimeError):
+    """The scenario calibration wrote fails its own validation: a bug (the data-quality rules should have kept
+    out what caused it), so nothing is written."""
+
+
 def rendered(tree: dict, header: str, source: str) -> tuple[str, Scenario]:
     """The YAML text and the scenario it gives when read back: what is written is what was checked."""
     text = render(tree, header)
-    return text, validate_raw(yaml.load(text, Loader=SAFE_LOADER), source)
+    try:
+        return text, validate_raw(yaml.load(text, Loader=SAFE_LOADER), source)
+    except InputError as error:
+        raise InvalidCalibration(f"{error} (a bug: the calibrated scenario fails its own validation; nothing was "
+                                 "written)") from None
 
 
 def _census(census: PlacementMix, figures) -> tuple[dict, str]:
@@ -119,11 +128,12 @@ def _census(census: PlacementMix, figures) -> tuple[dict, str]:
 
 def _demand(estimates: Estimates, scale: Free, start: dt.date) -> dict:
     fitted = estimates.entries
-    entries = replace(fitted, trend_per_year=max(fitted.trend_per_year, TREND_FLOOR))
+    entries = replace(fitted, trend_per_year=min(max(fitted.trend_per_year, -MAX_TREND), MAX_TREND))
     trend = entries.trend_per_year
     years = (start - entries.basis.start).days / DAYS_PER_YEAR
     by_year = ", ".join(f"{year} {shown(count)}" for year, count in entries.counts_by_year.items())
-    trend_note = "" if trend == fitted.trend_per_year else f"; fitted {fitted.trend_per_year:.3f}, raised to the floor"
+    trend_note = "" if trend == fitted.trend_per_year else \
+        f"; fitted {fitted.trend_per_year:.3f}, held to the schema's bound of {MAX_TREND:g} either way"
     care = estimates.time_in_care
     return {
         "entries_per_year": Commented(round(entries.per_year_at(years), 2), (

@@ -1,9 +1,8 @@
-"""A run's output directory: written under a temporary name and renamed only when complete."""
+"""A run's output directory: written under a temporary name and renamed only when complete (destination.py)."""
 
 import contextlib
 import datetime as dt
 import json
-import shutil
 import subprocess
 import sys
 from importlib import metadata
@@ -13,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from sim.run.compare import ScenarioValues, differences_table, headline_table
-from sim.run.results import summarise, timeseries_lines, write_summary
+from sim.run.destination import safe_component, staged_directory
+from sim.run.results import check_finite, summarise, timeseries_lines, write_summary
 from sim.run.runner import RunShape, replications
 from sim.run.saved_results import COMPARISON, RUN
 from sim.scenario.files import scenario_hash, scenario_yaml
@@ -21,42 +21,22 @@ from sim.scenario.uncertainty import BAND_WORDING, bands, described_ranges, for_
 
 
 def default_out_dir(scenario) -> Path:
-    return Path("outputs") / scenario.name
-
-
-@contextlib.contextmanager
-def staged_directory(final: Path):
-    """Yield a temporary sibling of `final`; on success it replaces `final`, on failure it is removed."""
-    final = Path(final)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    staging = final.parent / f".{final.name}.partial"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    retired = final.parent / f".{final.name}.old"
-    if final.exists():
-        shutil.rmtree(retired, ignore_errors=True)
-        final.rename(retired)
-    staging.rename(final)
-    shutil.rmtree(retired, ignore_errors=True)
+    return Path("outputs") / safe_component(scenario.name)
 
 
 def default_comparison_dir(base) -> Path:
-    return Path("outputs") / f"compare_{base.name}"
+    return Path("outputs") / f"compare_{safe_component(base.name)}"
 
 
 def write_run(scenario, out_dir: Path, jobs: int, progress=None, executor=None, present=None,
-              uncertainty: str = "all") -> Path:
+              uncertainty: str = "all", force: bool = False) -> Path:
     """Run every replication of `scenario` (on `executor` if given) and write its results directory;
     `present(directory)`, if given, adds the charts and the pack before the directory takes its final name.
-    `uncertainty` "chance" runs every range at its central value (sim.scenario.uncertainty)."""
+    `uncertainty` "chance" runs every range at its central value (sim.scenario.uncertainty); `force` replaces
+    earlier results there (sim.run.destination)."""
     started = utc_now()
     scenario = for_mode(scenario, uncertainty)
-    with staged_directory(out_dir) as staging:
+    with staged_directory(out_dir, force) as staging:
         (staging / "scenario.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
         with _timeseries(staging, "replication,date,metric,value") as timeseries:
             values = _simulate(scenario, jobs, timeseries, progress, executor=executor)
@@ -68,17 +48,17 @@ def write_run(scenario, out_dir: Path, jobs: int, progress=None, executor=None, 
 
 
 def write_comparison(paired: list, as_written: list, out_dir: Path, jobs: int, progress=None,
-                     executor=None, present=None, uncertainty: str = "all") -> Path:
+                     executor=None, present=None, uncertainty: str = "all", force: bool = False) -> Path:
     """Run each scenario (the base first) and write the comparison directory.
 
     `paired` share one seed and replication count (compare.common_random_numbers);
-    `as_written` are the same scenarios as their files give them, for the manifest; `present` and
-    `uncertainty` as for write_run.
+    `as_written` are the same scenarios as their files give them, for the manifest; `present`,
+    `uncertainty` and `force` as for write_run.
     """
     started = utc_now()
     paired = [for_mode(scenario, uncertainty) for scenario in paired]
     base = paired[0]
-    with staged_directory(out_dir) as staging:
+    with staged_directory(out_dir, force) as staging:
         (staging / "scenarios").mkdir()
         results = {}
         with _timeseries(staging, "scenario,replication,date,metric,value") as timeseries:
@@ -111,6 +91,7 @@ def _simulate(scenario, jobs: int, timeseries, progress, name: str | None = None
     count = scenario.replications
     values = np.empty((count, len(shape.dates), len(shape.metrics)))
     for replication, result in replications(scenario, count, jobs, executor):
+        check_finite(result, shape, f"replication {replication} of {scenario.name}")
         values[replication] = result
         timeseries.writelines(timeseries_lines(replication, shape, result, name))
         if progress:

@@ -74,6 +74,7 @@ MAX_REPLICATIONS = 100_000
 MAX_HORIZON_YEARS = 50
 MAX_SEED = 2**64 - 1
 MAX_ENTRIES_PER_YEAR = 50_000  # also the most entries a year any trend or season may reach (consistency.py)
+MAX_TREND = 0.5  # entries growing or shrinking by half a year: far beyond any authority's history
 MAX_CHILDREN = 100_000  # children in one census cell (an option and an age band), places in one option
 MAX_HOUSEHOLDS = 100_000
 MAX_OPTIONS = 100
@@ -219,7 +220,7 @@ class Seasonality(Frozen):
 
 class Demand(Frozen):
     entries_per_year: uncertain(number(ge=0.0, le=MAX_ENTRIES_PER_YEAR))
-    trend_per_year: uncertain(number(ge=-0.5, le=0.5)) = 0.0
+    trend_per_year: uncertain(number(ge=-MAX_TREND, le=MAX_TREND)) = 0.0
     seasonality: Seasonality = Seasonality()
     age_mix: AgeMix
     duration_in_care: DurationInCare
