@@ -95,9 +95,11 @@ def _dask_client(jobs: int, scheduler: str | None):
         with client:
             yield client
         return
-    with interrupts_ignored():  # its worker processes start now, and keep SIGINT ignored
+    # Its worker processes start now, and keep SIGINT ignored. Their logs are silenced but for the critical: a
+    # unit's own error comes back with its result, and a stopped run's workers would log the lost scheduler.
+    with interrupts_ignored():
         cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None, silence_logs=logging.ERROR)
+                               dashboard_address=None, silence_logs=logging.CRITICAL)
     with cluster, Client(cluster) as client:
         yield client
 
