@@ -22,6 +22,7 @@ from sim.report.recruitment_times import (
     read_funnel_timeseries,
     recruitment_times_by_scenario,
 )
+from sim.report.text import printable
 from sim.run.compare import COST_PER_CHILD, COST_PER_CHILD_MEASURE, MEASURES
 from sim.run.saved_results import COMPARISON
 from sim.scenario.wording import plain, plain_path
@@ -397,6 +398,8 @@ def _write_workbook(tables: list, path: Path) -> None:
 def _excel_value(value):
     if isinstance(value, float) and math.isnan(value):
         return None
+    if isinstance(value, str):
+        return printable(value)
     return value.item() if hasattr(value, "item") else value
 
 

@@ -56,6 +56,17 @@ def _iso_date(value):
     return value
 
 
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _no_control_characters(value: str) -> str:
+    """Charts and workbooks cannot show them (and a workbook refuses them): tabs and line breaks are fine."""
+    found = CONTROL_CHARACTER.search(value)
+    if found:
+        raise ValueError(f"holds a control character ({found.group()!r}); remove it")
+    return value
+
+
 def named(pattern: str, wanted: str):
     """A validator of text matching `pattern` whole; otherwise 'expected `wanted`'."""
     compiled = re.compile(pattern)
@@ -96,7 +107,7 @@ Multiplier = number(ge=0.0, le=MAX_MULTIPLIER)
 Cost = number(ge=0.0, le=MAX_COST)
 Months = number(ge=0.0, le=MAX_MONTHS)
 Date = Annotated[dt.date, BeforeValidator(_iso_date), Strict()]
-Text = Annotated[str, Strict()]
+Text = Annotated[str, Strict(), AfterValidator(_no_control_characters)]
 Flag = Annotated[bool, Strict()]
 # A scenario's name is also a file and directory name: one path component, never '.' or '..'.
 Name = Annotated[str, Strict(), AfterValidator(named(
