@@ -79,8 +79,8 @@ def decode(data: bytes, path) -> str:
     found = BINARY_BYTES.search(data)
     if found:
         line = data.count(b"\n", 0, found.start()) + 1
-        raise InputError(path, "", f"line {line}: holds a control character ({found.group()!r}): binary data, "
-                                   "not a text file")
+        raise InputError(path, "", f"line {line}: holds a control character ({echo(found.group().decode('ascii'))}): "
+                                   "binary data, not a text file")
     try:
         return _text(data.decode("utf-8"), "UTF-8", path)
     except UnicodeDecodeError:

@@ -103,7 +103,7 @@ def _not_csv(directory):
         (_nothing, "no SSDA903 episodes"),
         (_both_layouts, "both layouts"),
         (_header_missing, "2017-header.csv: file not found"),
-        (_not_csv, "2017-episodes.csv: not a readable CSV"),
+        (_not_csv, "2017-episodes.csv: looks like UTF-16 text but is not valid UTF-16"),
     ],
 )
 def test_unusable_directories_raise_a_one_line_data_error(tmp_path, make, expected):
