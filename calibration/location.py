@@ -17,11 +17,13 @@ LOOKUP_COLUMNS = ("POSTCODE_DISTRICT", "AUTHORITY")
 def read_postcode_lookup(path, authority: str | None) -> dict[str, bool]:
     """Postcode district -> whether it lies in `authority`."""
     if not authority:
-        raise DataError(path, "authority", "a postcode lookup needs the authority's own name to compare with")
+        raise DataError(path, "authority", "a postcode lookup needs the authority's own name to compare with: give "
+                                           "it with --authority (or --la)")
     table = read_csv_text(path, LOOKUP_COLUMNS).dropna(subset=list(LOOKUP_COLUMNS))
     in_area = table["AUTHORITY"].str.casefold() == authority.strip().casefold()
     if not in_area.any():
-        raise DataError(path, "authority", f"no postcode district belongs to {authority!r}")
+        raise DataError(path, "authority", f"no postcode district belongs to {authority!r}: give the name the "
+                                           "lookup uses with --authority")
     return dict(zip(table["POSTCODE_DISTRICT"].str.upper().str.replace(" ", ""), in_area))
 
 

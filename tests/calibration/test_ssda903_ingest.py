@@ -25,7 +25,7 @@ def test_several_authorities_and_none_chosen_is_an_error_listing_them():
     with pytest.raises(DataError) as error:
         read_return(SF_SAMPLE)
     assert all(name in str(error.value) for name in SF_AUTHORITIES)
-    assert "\n" not in str(error.value)
+    assert str(error.value).endswith("LA: several authorities (Bromley, Hillingdon, Southwark): choose one with --la")
 
 
 def test_an_unknown_authority_is_an_error_listing_the_known_ones():
