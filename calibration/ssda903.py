@@ -95,7 +95,7 @@ def select_authority(episodes, header, la, source):
     names = sorted(episodes["LA"].dropna().unique())
     if la is None:
         if len(names) > 1:
-            raise DataError(source, "LA", f"several authorities ({_some(names)}); choose one with --la")
+            raise DataError(source, "LA", f"several authorities ({_some(names)}): choose one with --la")
         return episodes, header
     if la not in names:
         raise DataError(source, "LA", f"no authority named {la!r}; found {_some(names)}: choose one with --la")
