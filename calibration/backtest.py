@@ -3,7 +3,9 @@ compare month by month with what happened.
 
 Scores per metric: coverage, the share of observed month ends inside the
 projected 10-90% band, and the mean absolute percentage error of the median
-(months observing none are left out of it). Children placed out of county are
+(months observing none are left out of it). Months observing 1 to 4 children
+are suppressed in what is published and so left out of both scores, which
+would otherwise give their counts away. Children placed out of county are
 compared only when the return says which placements are out of county.
 """
 
@@ -71,7 +73,7 @@ def write_backtest(result: Backtest, out_dir: Path, reports, force: bool = False
     with staged_directory(out_dir, force) as staging:
         write_calibration(result.calibration, staging / "scenario.yaml", reports.write_report)
         published = result.comparison.assign(
-            observed=blanked(result.comparison["observed"]),
+            observed=blanked(result.comparison["observed"], table=False),
             note=np.where(result.comparison["observed"].map(is_small), SUPPRESSED, ""),
         )
         published.to_csv(staging / "comparison.csv", index=False, float_format="%.10g")
@@ -88,6 +90,7 @@ def _compared(metric: str, shape, runs: np.ndarray, observed: pd.DataFrame) -> p
 
 
 def _scores(metric: str, rows: pd.DataFrame) -> dict:
+    rows = rows[~rows["observed"].map(is_small)]
     inside = rows["observed"].between(rows["p10"], rows["p90"])
     counted = rows[rows["observed"] > 0]
     errors = (counted["p50"] - counted["observed"]).abs() / counted["observed"]

@@ -7,6 +7,7 @@ table and compared with the authority's own name.
 
 import pandas as pd
 
+from calibration.disclosure import shown_table
 from calibration.errors import DataError
 from calibration.ssda903 import read_csv_text
 
@@ -51,8 +52,8 @@ def _describe(from_return, from_lookup, total):
             "Placement location could not be derived (no PL_LOCATION column and no usable postcode lookup), "
             "so the out-of-county share could not be derived; in- and out-of-county placements are counted together."
         )
-    unknown = total - from_return - from_lookup
+    stated, looked_up, unknown = shown_table([from_return, from_lookup, total - from_return - from_lookup])
     return (
-        f"Placement location from the return's PL_LOCATION for {from_return} episodes, "
-        f"from the postcode lookup for {from_lookup}, unknown for {unknown}."
+        f"Placement location from the return's PL_LOCATION for {stated} episodes, "
+        f"from the postcode lookup for {looked_up}, unknown for {unknown}."
     )

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from calibration.codes import CODE_LISTS, CONTINUES_PERIOD_REC, STARTED_RNE
+from calibration.disclosure import shown
 from calibration.errors import DataError
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
@@ -36,7 +37,7 @@ class Finding:
     action: str
 
     def describe(self) -> str:
-        rows = f"{self.rows_affected} row{'s' * (self.rows_affected != 1)}"
+        rows = f"{shown(self.rows_affected)} rows"  # published: a count of 1 to 4 rows is suppressed
         return f"{self.table} {self.column}: {self.rule}: {rows}; {self.action}"
 
 

@@ -15,7 +15,7 @@ import yaml
 
 from calibration import options
 from calibration.commented_yaml import Commented, render
-from calibration.disclosure import shown
+from calibration.disclosure import shown, shown_table
 from calibration.estimate import BreakdownHazard, Estimates, PlacementMix
 from calibration.options import LOCATION_UNKNOWN, OPTIONS
 from sim.model.ages import AGE_BANDS, DAYS_PER_YEAR
@@ -131,7 +131,7 @@ def _demand(estimates: Estimates, scale: Free, start: dt.date) -> dict:
     entries = replace(fitted, trend_per_year=min(max(fitted.trend_per_year, -MAX_TREND), MAX_TREND))
     trend = entries.trend_per_year
     years = (start - entries.basis.start).days / DAYS_PER_YEAR
-    by_year = ", ".join(f"{year} {shown(count)}" for year, count in entries.counts_by_year.items())
+    by_year = ", ".join(f"{year} {text}" for year, text in shown_table(entries.counts_by_year).items())
     trend_note = "" if trend == fitted.trend_per_year else \
         f"; fitted {fitted.trend_per_year:.3f}, held to the schema's bound of {MAX_TREND:g} either way"
     care = estimates.time_in_care
@@ -266,24 +266,34 @@ def _recruitment(counts: dict, figures) -> dict:
 
 def _breakdowns(hazard: BreakdownHazard, placed: list) -> dict:
     everywhere = _rate(hazard.breakdowns.values(), hazard.exposure_years.values())
+    events_shown = shown_table(breakdowns_by_source(hazard))  # they add up to the total the basis gives
     rates = {}
     for name in placed:
-        found = [source for source in options.history_options(name) if source in hazard.exposure_years]
-        if not found:
+        source = breakdown_source(hazard, name)
+        if source is None:
             rates[name] = Commented(round(everywhere, 4), "no placement of this kind in the data: all placements' rate")
             continue
-        source = found[0]
         events, exposure = hazard.breakdowns[source], hazard.exposure_years[source]
         pooled = _rate([events], [exposure]) if sum(exposure.values()) >= MIN_EXPOSURE_YEARS else everywhere
         by_band = {band: round(events[band] / exposure[band] if exposure[band] >= MIN_EXPOSURE_YEARS else pooled, 4)
                    for band in AGE_BANDS}
         unknown = ", location unknown" if source in LOCATION_UNKNOWN else ""
         rates[name] = Commented(by_band, (
-            f"{shown(sum(events.values()))} breakdowns in {sum(exposure.values()):.0f} placement-years "
+            f"{events_shown[source]} breakdowns in {sum(exposure.values()):.0f} placement-years "
             f"({source}{unknown})"))
     return Commented(rates, (
         f"{hazard.basis.describe()}. A band with under {MIN_EXPOSURE_YEARS:g} placement-years takes the "
         "option's rate over all bands, or all placements' rate if the option has under that in all"))
+
+
+def breakdowns_by_source(hazard: BreakdownHazard) -> dict:
+    """Breakdowns of each of the history's options over all bands."""
+    return {source: sum(events.values()) for source, events in hazard.breakdowns.items()}
+
+
+def breakdown_source(hazard: BreakdownHazard, name: str) -> str | None:
+    """The history's option whose breakdowns give scenario option `name` its rates (None: all placements')."""
+    return next((source for source in options.history_options(name) if source in hazard.exposure_years), None)
 
 
 def _rate(events, exposures) -> float:

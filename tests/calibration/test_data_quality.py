@@ -163,5 +163,5 @@ def test_a_table_that_is_a_directory_is_a_one_line_error(tmp_path):
 
 def test_a_header_without_any_birth_date_says_why_nothing_is_left(tmp_path):
     with pytest.raises(DataError, match=r"no usable care episodes after the data-quality checks \(most rows "
-                                        r"dropped: header DOB: missing value: 1 row; rows dropped\)$"):
+                                        r"dropped, 1: header DOB: missing value\)$"):
         _load(tmp_path, [], [child("C1", "")])
