@@ -286,6 +286,8 @@ def _durations_chart(calibration):
     curves = pd.concat(frames, ignore_index=True)
     observed = curves[curves["curve"] == OBSERVED]
     curves = curves[curves["band"].isin(observed.dropna()["band"])]
+    if curves.empty:  # no band with enough children to show
+        return None
     after_one = curves[np.isclose(curves["years"], 1.0)].pivot(index="band", columns="curve", values="share")
     after_one = after_one.reindex([band for band in groups if band in after_one.index])
     title = "The fitted times in care follow the observed ones" if _close(after_one) else \
@@ -313,7 +315,9 @@ def _entries_chart(calibration):
                 "Months with 1 to 4 entries, and others where one would give such a count away, are left blank.")
     if _hidden_figures(calibration).get("demand.trend_per_year"):  # the fitted trend would give the years' counts
         title = "Entries into care each month"
-        series = [(OBSERVED, observed)] * (not observed.empty)
+        if observed.empty:
+            return None
+        series = [(OBSERVED, observed)]
         alt = f"Line chart. {title}. {subtitle} {shown(int(counts.sum()))} entries in {len(counts)} months."
         return ChartSpec("entries", title, subtitle, _source(calibration), "Entries a month", tuple(series), alt)
     series = [(OBSERVED, observed)] * (not observed.empty) + [("Fitted trend", flat_series(dates, np.array(fitted)))]
