@@ -5,6 +5,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.scenario.reading import read_csv
+
 SUMMARY_COLUMNS = ["date", "metric", "mean", "p10", "p50", "p90"]
 
 
@@ -54,4 +56,4 @@ def write_summary(summary: pd.DataFrame, path) -> None:
 
 
 def read_summary(path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype={"scenario": str, "date": str, "metric": str})
+    return read_csv(path, dtype={"scenario": str, "date": str, "metric": str})

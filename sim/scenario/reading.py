@@ -117,13 +117,14 @@ def parse_yaml(text: str, source):
         loader.dispose()
 
 
-def read_csv(path, limit: int = MAX_TABLE_BYTES):
-    """Every value of a CSV file (comma-separated, a header row) as text; a blank is missing."""
+def read_csv(path, limit: int = MAX_TABLE_BYTES, dtype=str):
+    """A CSV file (comma-separated, a header row), every value as text unless `dtype` (as pandas takes it)
+    says otherwise; a blank is missing."""
     import pandas as pd  # not every command reads tables
 
     text = read_text(path, limit)
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+        return pd.read_csv(io.StringIO(text), dtype=dtype)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         problem = str(error).strip().splitlines()[0] if str(error).strip() else "no header row"
         raise InputError(path, "", f"not a readable CSV table ({echo(problem, 80)})") from None
