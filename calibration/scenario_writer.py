@@ -25,6 +25,7 @@ from sim.scenario.schema import MAX_TREND, Scenario
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the fit reads a scenario per candidate: C is faster
 SEED = 20200128
+MIN_CV = 0.05
 MIN_EXPOSURE_YEARS = 5.0  # below this a band's breakdown rate is too noisy: the option's pooled rate is used
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 ASSUMED = {  # structural judgements no published figure gives, by their entry in docs/assumptions.md
@@ -144,11 +145,18 @@ def _demand(estimates: Estimates, scale: Free, start: dt.date) -> dict:
             "distribution": Commented(care.family, "lowest AIC of " + ", ".join(
                 f"{family} {fit.aic:.1f}" for family, fit in care.fits.items())),
             "mean_years": Commented(*_mean_years(care.mean_years, scale)),
-            "cv": Commented(round(care.cv, 3), "fitted with the means; the exponential's is 1"),
+            "cv": _cv(care.cv),
         },
         "residential_share": Commented(*_residential(estimates.residential_share)),
         "kinship_share": Commented(round(estimates.kinship_share.value, 4), estimates.kinship_share.basis.describe()),
     }
+
+
+def _cv(fitted: float) -> Commented:
+    """A fit on very few exits can put the spread of times in care at zero, which no distribution has."""
+    if round(fitted, 3) >= MIN_CV:
+        return Commented(round(fitted, 3), "fitted with the means; the exponential's is 1")
+    return Commented(MIN_CV, f"fitted {fitted:.3g} (too few exits to fit a spread), held to {MIN_CV:g} at least")
 
 
 def _mean_years(means: dict, scale: Free) -> tuple[dict, str]:
@@ -197,16 +205,19 @@ def _placement(name: str, counts: dict, census: PlacementMix, figures) -> dict:
 
 def _matching(counts: dict) -> dict:
     """In county first, the council's own first (docs/assumptions.md A12). A census option in no list
-    for its band goes after the list's unlimited last option: only its census children are ever there."""
+    for its band goes after the list's unlimited last option, so that only its census children are ever
+    there; one with a limited capacity goes just before it, as a list must end in an unlimited option."""
     family = {band: list(options.FAMILY_16_17 if band == "16-17" else options.FAMILY) for band in AGE_BANDS}
     listed = set(options.RESIDENTIAL) | set(options.KINSHIP)
     for name, by_band in counts.items():
         for band in by_band:
             if name not in family[band] and name not in listed:
-                family[band].append(name)
+                at = len(family[band]) if OPTIONS[name].capacity == options.UNLIMITED else len(family[band]) - 1
+                family[band].insert(at, name)
     note = "assumption: docs/assumptions.md A12: in county first, in-house first"
-    if any(family[band][-1] != "ifa_out_of_county" for band in AGE_BANDS):
-        note += "; options after ifa_out_of_county hold census children only"
+    usual = {band: options.FAMILY_16_17 if band == "16-17" else options.FAMILY for band in AGE_BANDS}
+    if any(tuple(family[band]) != usual[band] for band in AGE_BANDS):
+        note += "; options outside the usual list for a band are there for census children"
     return {
         "family": Commented(family, note),
         "residential": list(options.RESIDENTIAL),
