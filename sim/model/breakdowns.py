@@ -14,11 +14,24 @@ from sim.model.streams import Buffered
 
 class Breakdowns:
     def __init__(self, model):
-        scenario = model.scenario
         self.model = model
+        self._set_rates(model.scenario)
+        self.budgets = Buffered(model.streams["breakdowns"].standard_exponential)
+
+    def reconfigure(self, scenario) -> None:
+        """New rates from now: running clocks are rescheduled without new draws; a placement in an option
+        that could not break down before starts its clock now."""
+        self._set_rates(scenario)
+        for option in self.model.placements.options.values():
+            for child in option.children:
+                if child.breakdown_clock is None:
+                    self.start(child)
+                else:
+                    self.update(child)
+
+    def _set_rates(self, scenario) -> None:
         self.rates = _rates_per_day(scenario)
         self.options = {option for option, _ in self.rates}
-        self.budgets = Buffered(model.streams["breakdowns"].standard_exponential)
 
     def start(self, child) -> None:
         """A placement has begun: start its clock if the option can break down."""
@@ -32,7 +45,7 @@ class Breakdowns:
             child.breakdown_clock = None
 
     def update(self, child) -> None:
-        """The child's household joined or left a constellation."""
+        """The child's household joined or left a constellation, or the rates changed."""
         if child.breakdown_clock is not None:
             child.breakdown_clock.update(self.model.env)
 

@@ -17,6 +17,7 @@ from sim.run.results import summarise, timeseries_lines, write_summary
 from sim.run.runner import RunShape, replications
 from sim.run.saved_results import COMPARISON, RUN
 from sim.scenario.files import scenario_hash, scenario_yaml
+from sim.scenario.prices import prices_manifest
 from sim.scenario.uncertainty import BAND_WORDING, bands, described_ranges, for_mode
 
 
@@ -121,7 +122,7 @@ def _simulate(scenario, jobs: int, timeseries, progress, name: str | None = None
 def _comparison_manifest(paired: list, as_written: list, started: str) -> dict:
     base = paired[0]
     manifest = run_manifest(base, started)
-    del manifest["scenario_name"], manifest["scenario_hash"]
+    del manifest["scenario_name"], manifest["scenario_hash"], manifest["prices"]
     return {
         "kind": COMPARISON,
         "base": base.name,
@@ -132,7 +133,8 @@ def _comparison_manifest(paired: list, as_written: list, started: str) -> dict:
             "so that replication r of each scenario draws the same children."),
         "scenarios": [
             {"name": scenario.name, "scenario_hash": scenario_hash(scenario),
-             "seed_in_file": written.seed, "replications_in_file": written.replications}
+             "seed_in_file": written.seed, "replications_in_file": written.replications,
+             "prices": prices_manifest(scenario)}
             for scenario, written in zip(paired, as_written)
         ],
     }
@@ -156,6 +158,7 @@ def run_manifest(scenario, started: str) -> dict:
         "scenario_hash": scenario_hash(scenario),
         "seed": scenario.seed,
         "replications": scenario.replications,
+        "prices": prices_manifest(scenario),
         "python": sys.version.split()[0],
         "numpy": np.__version__,
         "started": started,
