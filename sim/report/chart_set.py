@@ -152,7 +152,7 @@ def annual_cost_by_type(saved, segments: int) -> pd.DataFrame | None:
     """Mean annual cost in £ million per scenario, 12-month period and placement type (BarSpec columns).
 
     Types beyond `segments` colours (programme cost keeps its own) are added
-    together as 'Other placements'. None when the run is shorter than a year.
+    together as 'Other placements'. None when the run is shorter than a year or costs nothing.
     """
     rows = []
     for name, scenario in saved.scenarios.items():
@@ -164,9 +164,8 @@ def annual_cost_by_type(saved, segments: int) -> pd.DataFrame | None:
             costs[PROGRAMME] = means["programme_cost"].to_numpy()
         rows += [(name, label, segment, monthly[months].sum() / 1e6)
                  for label, months in years for segment, monthly in costs.items()]
-    if not rows:
-        return None
-    return _fold_smallest(pd.DataFrame(rows, columns=["series", "category", "segment", "value"]), segments)
+    bars = _fold_smallest(pd.DataFrame(rows, columns=["series", "category", "segment", "value"]), segments)
+    return None if bars.empty else bars
 
 
 def _years(dates: list) -> list[tuple[str, slice]]:
