@@ -170,7 +170,8 @@ def test_a_sample_can_read_the_base_scenarios_own_ranges(tmp_path):
     path.write_text(f"base: {SCENARIOS / 'baseline.yaml'}\nreplications: 2\nseed: 1\n"
                     "sample: {method: morris, n: 2, ranges: scenario}\n", encoding="utf-8")
     sweep = load_sweep(path)
-    assert sweep.spec.sample.ranges == {"mockingbird.breakdown_multiplier": (0.6, 1.0),
+    assert sweep.spec.sample.ranges == {"carers.recruitment.assessment.cost_per_assessor_per_year": (45000, 70000),
+                                        "mockingbird.breakdown_multiplier": (0.6, 1.0),
                                         "mockingbird.deregistration_multiplier": (0.18, 1.0)}
     values = {variant.overrides["mockingbird.breakdown_multiplier"] for variant in sweep.of_design("sample")}
     assert all(0.6 <= value <= 1.0 for value in values)

@@ -201,3 +201,17 @@ def _at(raw: dict, key: str):
     for part in key.split("."):
         node = node[part]
     return node
+
+
+def test_an_option_that_gains_a_breakdown_rate_starts_each_clock_on_its_placements_own_budget():
+    scenario = load_scenario(SCENARIOS / "baseline.yaml", ["horizon_years=5", "breakdowns.rate_per_year={}"])
+    changed = with_changes(scenario, (CHANGE_DATE, {"breakdowns.rate_per_year.kinship": 0.5}))
+    model = CountyModel(changed, 0)
+    model.start()
+    model.env.run(until=model.calendar.day_of(CHANGE_DATE) + 0.25)
+    kinship = list(model.placements.options["kinship"].children)
+    assert kinship and all(child.breakdown_clock is not None for child in kinship)
+    assert all(child.breakdown_clock.budget == child.breakdown_budgets[child.placements_started - 1]
+               for child in kinship)
+    assert model.placements.options["ifa_in_county"].children and all(
+        child.breakdown_clock is None for child in model.placements.options["ifa_in_county"].children)
