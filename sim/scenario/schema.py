@@ -299,6 +299,10 @@ class Targets(Frozen):
     in_county_share: Share | None = None  # drawn on charts and reported in the pack
 
 
+class Disclosure(Frozen):
+    real_data: Flag = False  # calibrated on a council's own records: packs and workbooks suppress counts of 1 to 4
+
+
 class Scenario(Frozen):
     name: Name
     title: Text | None = None  # plain English, for charts and the pack; default: the name in plain English
@@ -317,3 +321,4 @@ class Scenario(Frozen):
     mockingbird: Mockingbird = Mockingbird()
     step_down: StepDown = StepDown()
     targets: Targets = Targets()
+    disclosure: Disclosure = Disclosure()
