@@ -96,12 +96,13 @@ def _line_chart(saved, style, chart: LineChart) -> ChartSpec | None:
     return _band_spec(saved, style, chart.stem, frames, title, chart.measure, chart.y_label, chart.band)
 
 
-def _level_title(saved, frames: dict, subject: str, column: str, better: int, fmt: str = "{:,.0f}") -> str:
+def _level_title(saved, frames: dict, subject: str, column: str, better: int, fmt: str = "{:,.0f}",
+                 are: str = "are") -> str:
     """From the first month to the last (a run), or the scenarios ranked at the last month (a comparison)."""
     last = month(frames[saved.base]["date"].iloc[-1])
     if len(frames) == 1:
         (frame,) = frames.values()
-        return trend_title(subject, frame[column].iloc[0], frame[column].iloc[-1], last, fmt)
+        return trend_title(subject, frame[column].iloc[0], frame[column].iloc[-1], last, fmt, are)
     ends = {title: frame[column].iloc[-1] for title, frame in titled(saved, frames).items()}
     return ranking_title(subject, ends, scenario_title(saved.scenarios[saved.base]), better, f"in {last}", fmt)
 
@@ -124,7 +125,7 @@ def _share_chart(saved, style) -> ChartSpec | None:
         return None
     frames = saved.metric(metric)
     target = saved.scenarios[saved.base].targets.in_county_share
-    title = _level_title(saved, frames, "Shares of children placed in county", "p50", 1, "{:.0%}")
+    title = _level_title(saved, frames, "The share of children placed in county", "p50", 1, "{:.0%}", "is")
     if target is not None:
         end = frames[saved.base]["p50"].iloc[-1]
         gap = "meets" if end >= target else "falls short of"

@@ -157,13 +157,13 @@ class PanelSpec:
                     _draw_band(ax, frame, colour)
                 else:
                     ax.plot(frame["date"], frame["mid"], color=colour, label=label)
-            ax.set_title(_fill(title, 24), fontsize=9)
+            ax.set_title(_fill(title, 20), fontsize=9)
             _finish_axes(ax, series, max_ticks=2)
         for index in range(len(self.panels)):  # date labels under the lowest panel of each column
             axes[index].xaxis.set_tick_params(labelbottom=index + 3 >= len(self.panels))
         if len(self.panels[0][1]) > 1:
             handles, labels = axes[0].get_legend_handles_labels()
-            fig.legend(handles, labels, loc="outside upper left", ncols=min(4, len(labels)), frameon=False,
+            fig.legend(handles, labels, loc="outside lower center", ncols=min(4, len(labels)), frameon=False,
                        fontsize=9)
 
 
@@ -275,12 +275,12 @@ def period_of(series) -> str:
     return f"{dates.min():%B %Y} to {dates.max():%B %Y}"
 
 
-def trend_title(subject: str, start: float, end: float, by: str, fmt: str = "{:,.0f}") -> str:
-    """`subject` (plural) are projected to rise, fall or stay around a value, by `by`."""
-    if round(start) == round(end) or abs(end - start) < 0.05 * abs(start):
-        return f"{subject} are projected to stay around {fmt.format(start)} to {by}"
+def trend_title(subject: str, start: float, end: float, by: str, fmt: str = "{:,.0f}", are: str = "are") -> str:
+    """`subject` (plural, or singular with are="is") is projected to rise, fall or stay around a value, by `by`."""
+    if fmt.format(start) == fmt.format(end) or abs(end - start) < 0.05 * abs(start):
+        return f"{subject} {are} projected to stay around {fmt.format(start)} to {by}"
     verb = "rise" if end > start else "fall"
-    return f"{subject} are projected to {verb} from {fmt.format(start)} to {fmt.format(end)} by {by}"
+    return f"{subject} {are} projected to {verb} from {fmt.format(start)} to {fmt.format(end)} by {by}"
 
 
 def ranking_title(subject: str, ends: Mapping[str, float], base: str, better: int, when: str,

@@ -8,7 +8,7 @@ because means add up (placement types to the total, one scenario's cost less
 another's) and medians do not. A difference between scenarios is the option's
 figure less the base's; its range is the 10th to 90th percentile of the paired
 difference, run by run. A difference is "about the same" when it is smaller
-than ABOUT_THE_SAME of the base's figure (and under one child or household).
+than ABOUT_THE_SAME of the base's figure (and under one child or household, or one percentage point).
 """
 
 import math
@@ -20,11 +20,17 @@ from sim.run.compare import BETTER, COST_PER_CHILD
 
 MONEY = frozenset({"placement_cost", "programme_cost", COST_PER_CHILD})
 ABOUT_THE_SAME = 0.02
+SMALLEST_DIFFERENCE = {"share_in_county": 0.01}  # below this a difference is about the same; otherwise 1
 DEFINITION = (
     "How to read the numbers: a number of children or households is the median of the {runs} runs' counts at "
     "the month end (half the runs give more, half fewer), and '8 runs in 10 between a and b' gives the 10th and "
     "90th percentiles; a cost is the mean of the runs' totals for the 12 months to the month end, so that costs "
-    "add up. The runs differ by {includes}.")
+    "add up.")
+
+
+def definition(saved) -> str:
+    """The headline statistic, as the pack defines it once."""
+    return DEFINITION.format(runs=f"{saved.replications:,}")
 
 
 @dataclass(frozen=True)
@@ -45,9 +51,10 @@ class Difference:
     high: float
     prob_better: float
     base: float
+    smallest: float = 1.0
 
     def about_the_same(self) -> bool:
-        return abs(self.value) < max(1.0, ABOUT_THE_SAME * abs(self.base))
+        return abs(self.value) < max(self.smallest, ABOUT_THE_SAME * abs(self.base))
 
     def identical(self) -> bool:
         return self.low == self.high == 0
@@ -90,7 +97,8 @@ def difference(saved, option: str, measure: str, when: str) -> Difference | None
         return None
     row = headline_rows(saved, option, measure).set_index("when").loc[when]
     chance = float(row["prob_better"]) if measure in BETTER else math.nan
-    return Difference(mine.value - base.value, float(row["diff_p10"]), float(row["diff_p90"]), chance, base.value)
+    return Difference(mine.value - base.value, float(row["diff_p10"]), float(row["diff_p90"]), chance, base.value,
+                      SMALLEST_DIFFERENCE.get(measure, 1.0))
 
 
 def points(saved) -> list[tuple[str, str]]:

@@ -291,7 +291,7 @@ def _cover(saved, contents: list) -> str:
 def _summary_section(saved, disclosure) -> Section:
     points = "".join(f"<li>{html.escape(sentence)}</li>\n" for sentence in summary.key_points(saved))
     caveats = "".join(f"<p class=\"caveat\">{html.escape(text)}</p>\n" for text in summary.caveats(saved))
-    definition = headline.DEFINITION.format(runs=f"{saved.replications:,}", includes=saved.bands_include)
+    definition = headline.definition(saved)
     mark = f"<p class=\"note\">{html.escape(disclosure.note)}</p>\n" if disclosure.real_data else ""
     return Section("Summary", f"<ul class=\"key-points\">\n{points}</ul>\n{caveats}"
                    f"<p class=\"note\">{html.escape(definition)}</p>\n{mark}", 'id="summary"')
@@ -359,7 +359,8 @@ def _headline_cell(measure: str, row) -> str:
         return f"<td>{value}<br><small>{show(row['10th percentile'])} to {show(row['90th percentile'])}</small></td>"
     change = headline.Difference(row["Difference from the base"], row["Difference, 10th percentile"],
                                  row["Difference, 90th percentile"], row["Runs in which the option is better (%)"],
-                                 row["Figure"] - row["Difference from the base"])
+                                 row["Figure"] - row["Difference from the base"],
+                                 headline.SMALLEST_DIFFERENCE.get(measure, 1.0))
     if change.identical():
         said = "the same in every run"
     elif change.about_the_same():
@@ -442,10 +443,7 @@ def _methods(saved) -> Section:
          "Every random decision has its own named random stream keyed by (seed, run, name), and a child's "
          "attributes and time in care are drawn when it enters, so run r of each scenario sees the same "
          "children (common random numbers) and differences between scenarios are measured run by run."),
-        ("Statistics", headline.DEFINITION.removeprefix("How to read the numbers: ").format(
-            runs=f"{saved.replications:,}", includes=saved.bands_include)[:1].upper()
-         + headline.DEFINITION.removeprefix("How to read the numbers: ").format(
-            runs=f"{saved.replications:,}", includes=saved.bands_include)[1:]
+        ("Statistics", capitalised(headline.definition(saved).removeprefix("How to read the numbers: "))
          + " Charts show that median as a line and the 10th to 90th percentile as a band; the panel queue, a "
            "small whole number, is shown as its mean so that its line is readable."),
     ]
@@ -507,7 +505,7 @@ def _workbook_cover(saved) -> Cover:
 
 
 def _notes(saved, disclosure) -> list[str]:
-    notes = [headline.DEFINITION.format(runs=f"{saved.replications:,}", includes=saved.bands_include),
+    notes = [headline.definition(saved), f"The runs differ by {saved.bands_include}.",
              "Costs are in pounds at the scenario's weekly prices, neither inflated nor discounted.",
              "Dates are month ends; a year is the 12 months from the start of the projection."]
     if saved.kind == COMPARISON:
