@@ -289,12 +289,20 @@ def _cover(saved, contents: list) -> str:
 
 
 def _summary_section(saved, disclosure) -> Section:
-    points = "".join(f"<li>{html.escape(sentence)}</li>\n" for sentence in summary.key_points(saved))
+    points = _list(summary.key_points(saved))
+    if saved.kind == COMPARISON:
+        points = (f"<p>Under {html.escape(summary.title_of(saved, saved.base))}, the base:</p>\n{points}"
+                  f"<p>Each option against the base:</p>\n{_list(summary.option_points(saved))}")
     caveats = "".join(f"<p class=\"caveat\">{html.escape(text)}</p>\n" for text in summary.caveats(saved))
     definition = headline.definition(saved)
     mark = f"<p class=\"note\">{html.escape(disclosure.note)}</p>\n" if disclosure.real_data else ""
-    return Section("Summary", f"<ul class=\"key-points\">\n{points}</ul>\n{caveats}"
+    return Section("Summary", f"{points}{caveats}"
                    f"<p class=\"note\">{html.escape(definition)}</p>\n{mark}", 'id="summary"')
+
+
+def _list(sentences: list) -> str:
+    items = "".join(f"<li>{html.escape(sentence)}</li>\n" for sentence in sentences)
+    return f'<ul class="key-points">\n{items}</ul>\n'
 
 
 def _table_section(saved, table: Table, frame: pd.DataFrame) -> Section:
@@ -497,9 +505,9 @@ def _workbook_cover(saved) -> Cover:
     return Cover(pack_title(saved), (
         ("About these tables", f"Simulated results for {saved.area}, month by month from {month(dates[0])} to "
                                f"{month(dates[-1])}, {saved.replications:,} runs of each scenario. The committee "
-                               "pack (pack.html) presents the same figures."),
+                               "pack presents the same figures."),
         ("Scenarios", scenarios),
-        ("Summary", " ".join(summary.key_points(saved))),
+        ("Summary", " ".join([*summary.key_points(saved), *summary.option_points(saved)])),
         ("Source", "Sufficiency simulator, simulated results; see the notes for definitions."),
     ))
 

@@ -21,14 +21,17 @@ PLACEMENT, PROGRAMME = "placement_cost", "programme_cost"
 
 
 def key_points(saved) -> list[str]:
-    """The summary's sentences, in order: the base (or the run's scenario), then each option."""
+    """The summary's sentences about the base (or the run's scenario)."""
     name = saved.base
     sentences = [_out_of_county(saved, name), _in_county_share(saved, name),
                  _level(saved, name, IN_CARE, "children in care"),
                  _level(saved, name, HOUSEHOLDS, "in-house foster households"), _costs(saved, name)]
-    if saved.kind == COMPARISON:
-        sentences += [_option(saved, option) for option in saved.options]
     return [sentence for sentence in sentences if sentence]
+
+
+def option_points(saved) -> list[str]:
+    """A sentence or two per option of a comparison: its difference from the base and what it costs."""
+    return [_option(saved, option) for option in saved.options]
 
 
 def caveats(saved) -> list[str]:
@@ -46,8 +49,11 @@ def console_lines(saved) -> list[str]:
     lines = [f"{scenario_title(saved.scenarios[name])}: {_count(saved, now.value)} children placed out of county at the "
              f"end of {_first_month(saved)}, {_count(saved, end.value)} by {month(date)} (8 runs in 10 between "
              f"{_count(saved, end.low)} and {_count(saved, end.high)})."]
-    for option in saved.options[:3]:
-        lines.append(_option_out_of_county(saved, option, when, date))
+    if saved.kind == COMPARISON:
+        lines += [_option_out_of_county(saved, option, when, date) for option in saved.options[:3]]
+    else:
+        lines += [sentence for sentence in (_level(saved, name, IN_CARE, "children in care"),
+                                            _in_county_share(saved, name)) if sentence]
     lines.append(f"Committee pack: {saved.directory / 'pack.html'} (tables in pack.xlsx)")
     return lines
 

@@ -63,7 +63,7 @@ def money(value: float) -> str:
     sign = "\u2212" if value < 0 and size >= 0.5 else ""
     if size >= 1e6:
         return f"{sign}£{size / 1e6:,.1f}m"
-    if size >= 1e4:
+    if size >= 1e5:
         return f"{sign}£{size / 1e3:,.0f}k"
     return f"{sign}£{size:,.0f}"
 
