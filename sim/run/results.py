@@ -17,6 +17,11 @@ def with_derived_metrics(metrics: list, values: np.ndarray) -> np.ndarray:
     return np.column_stack([values, share])
 
 
+def with_derived_runs(metrics: list, values: np.ndarray) -> tuple[list, np.ndarray]:
+    """Every replication (replications x months x metrics) with DERIVED_METRICS appended, and the metric names."""
+    return [*metrics, *DERIVED_METRICS], np.stack([with_derived_metrics(metrics, run) for run in values])
+
+
 def summarise(values: np.ndarray, shape) -> pd.DataFrame:
     """Mean and 10th, 50th and 90th percentiles across replications (axis 0) for each date and metric."""
     p10, p50, p90 = np.percentile(values, [10, 50, 90], axis=0)
