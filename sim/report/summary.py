@@ -46,8 +46,8 @@ def console_lines(saved) -> list[str]:
     """Three to five lines for the terminal when a run or comparison finishes."""
     name, (when, date) = saved.base, headline.points(saved)[-1]
     now, end = headline.first_month(saved, name, OUT), headline.at(saved, name, OUT, when)
-    lines = [f"{scenario_title(saved.scenarios[name])}: {_count(saved, now.value)} children placed out of county at the "
-             f"end of {_first_month(saved)}, {_count(saved, end.value)} by {month(date)} (8 runs in 10 between "
+    lines = [f"{scenario_title(saved.scenarios[name])}: {_count(saved, now.value)} children placed out of county "
+             f"at the end of {_first_month(saved)}, {_count(saved, end.value)} by {month(date)} (8 runs in 10 between "
              f"{_count(saved, end.low)} and {_count(saved, end.high)})."]
     if saved.kind == COMPARISON:
         lines += [_option_out_of_county(saved, option, when, date) for option in saved.options[:3]]
@@ -99,7 +99,8 @@ def _level(saved, name: str, metric: str, subject: str) -> str | None:
     now, end = headline.first_month(saved, name, metric), headline.at(saved, name, metric, when)
     if now is None or end is None:
         return None
-    return f"{subject[:1].upper()}{subject[1:]}: {_count(saved, now.value)} now and {_count(saved, end.value)} by {month(date)}."
+    return (f"{subject[:1].upper()}{subject[1:]}: {_count(saved, now.value)} now and {_count(saved, end.value)} "
+            f"by {month(date)}.")
 
 
 def _costs(saved, name: str) -> str | None:
@@ -136,7 +137,8 @@ def _option_out_of_county(saved, option: str, when: str, date: str) -> str:
     if change.identical():
         return f"{lead}, the same as {base} in every run."
     if change.about_the_same():
-        return f"{lead}, about the same as {base} ({_count(saved, change.base)}; {_spread(saved, change)} in 8 runs in 10)."
+        return (f"{lead}, about the same as {base} ({_count(saved, change.base)}; {_spread(saved, change)} "
+                "in 8 runs in 10).")
     direction = "fewer" if change.value < 0 else "more"
     chance = (f"; {direction} in {change.prob_better if direction == 'fewer' else 1 - change.prob_better:.0%} "
               "of runs" if not math.isnan(change.prob_better) else "")

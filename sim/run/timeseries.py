@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.csv as csv
 import pyarrow.parquet as pq
 
 PARQUET, CSV = "timeseries.parquet", "timeseries.csv"
 REPLICATIONS_PER_ROW_GROUP = 25
-CSV_FLOAT_FORMAT = "%.10g"
 
 
 class TimeseriesWriter:
@@ -86,10 +86,12 @@ def export_csv(directory) -> Path:
     directory = Path(directory)
     source = pq.ParquetFile(directory / PARQUET)
     target = directory / CSV
-    with open(target, "w", encoding="utf-8", newline="") as out:
+    with open(target, "wb") as out:
+        out.write((",".join(source.schema_arrow.names) + "\n").encode())
         for group in range(source.num_row_groups):
-            frame = source.read_row_group(group).to_pandas(date_as_object=True)
-            frame.to_csv(out, header=group == 0, index=False, float_format=CSV_FLOAT_FORMAT, lineterminator="\n")
-    if source.num_row_groups == 0:
-        target.write_text(",".join(source.schema_arrow.names) + "\n", encoding="utf-8")
+            table = source.read_row_group(group)
+            text = [pa.array([f"{value:.10g}" for value in column.to_pylist()]) if name == "value"
+                    else column.cast(pa.string()) for name, column in zip(table.column_names, table.columns)]
+            csv.write_csv(pa.table(text, names=table.column_names), out,
+                          csv.WriteOptions(include_header=False, quoting_style="none"))
     return target

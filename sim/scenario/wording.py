@@ -203,7 +203,8 @@ def _campaigns(campaigns: list) -> str:
         length = f"{capitalised(in_words(months))}-month recruitment campaign{'s' * (len(members) > 1)}"
         effect = MULTIPLIER_WORDS.get(members[0]["enquiry_multiplier"], f"multiplying by {multiplier}")
         costing = f", {'each ' * (len(members) > 1)}costing {money(cost)}" if cost else ""
-        parts.append(f"{length} {effect} enquiries{costing}, starting {joined([month(c['start_date']) for c in members])}")
+        starts = joined([month(campaign["start_date"]) for campaign in members])
+        parts.append(f"{length} {effect} enquiries{costing}, starting {starts}")
     return "; ".join(parts)
 
 

@@ -5,7 +5,6 @@ import html
 import re
 import textwrap
 
-import numpy as np
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
@@ -235,7 +234,21 @@ def test_small_counts_are_suppressed_for_a_scenario_calibrated_on_real_data(tmp_
     assert not re.search(r"Children in care[^.]*\b[1-4] now", page)
 
 
-def test_rounding_helpers():
-    assert money(40_000) == "£40,000" and money(52_340_000) == "£52.3m" and money(-250_000) == "\u2212£250k"
-    assert month("2030-03-31") == "March 2030"
-    assert np.isclose(float(money(0).strip("£")), 0)
+def test_the_first_steady_state_warning_is_the_caveat_on_page_one(run, tmp_path):
+    import json
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(run, copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    warning = "This scenario's own rates grow the in-house carer pool from 140 to 320 households, most of it by 2035."
+    manifest["steady_state"] = [
+        {"measure": "children_in_care", "start": 1000.0, "steady_state": 1010.0, "ratio": 1.01, "warning": False,
+         "text": "Children in care stay near their steady state."},
+        {"measure": "in_house_households", "start": 140.0, "steady_state": 320.0, "ratio": 2.29, "warning": True,
+         "text": warning}]
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    assert main(["charts", str(copy)]) == 0
+    text = summary_text(copy)
+    assert warning in text and "stay near their steady state" not in text
+    assert "The ranges show how the runs differ: by chance and the ranges of uncertain figures." in text
