@@ -169,7 +169,9 @@ def _reduction_chart(saved, style) -> ChartSpec | None:
     base = scenario_title(saved.scenarios[saved.base])
     return ChartSpec(
         stem="out_of_county_reduction",
-        title=style.title("out_of_county_reduction", _reduction_title(base, series)),
+        title=style.title("out_of_county_reduction", _reduction_title(base, series, {
+            scenario_title(saved.scenarios[name]): round(out[saved.base]["p50"].iloc[-1]) - round(out[name]["p50"].iloc[-1])
+            for name in saved.options})),
         subtitle=(f"Fewer children placed out of county at month end than under {base}, {saved.area}, "
                   f"{period_of(series)}. Line: the base's median less the option's, of {saved.replications:,} "
                   "paired runs; band: 10th to 90th percentile of the paired difference, run by run."),
@@ -189,14 +191,14 @@ def _reduction_frame(base: pd.DataFrame, option: pd.DataFrame, differences: pd.D
                          high: -differences["diff_p10"].to_numpy()})
 
 
-def _reduction_title(base: str, series) -> str:
-    low, middle, _ = REDUCTION.columns
-    ends = {name: frame.iloc[-1] for name, frame in series}
-    best = max(ends, key=lambda name: ends[name][middle])
-    end, by = ends[best], month(ends[best]["date"])
-    if round(end[middle]) <= 0:
+def _reduction_title(base: str, series, fewer: dict) -> str:
+    """`fewer`: per option, the base's median at the end less the option's, as the pack prints them (rounded)."""
+    low, _, _ = REDUCTION.columns
+    best = max(fewer, key=fewer.get)
+    end, by = dict(series)[best].iloc[-1], month(dict(series)[best]["date"].iloc[-1])
+    if fewer[best] <= 0:
         return f"No option places fewer children out of county than {base} by {by}"
-    title = f"{best} would place {end[middle]:,.0f} fewer children out of county than {base} by {by}"
+    title = f"{best} would place {fewer[best]:,} fewer children out of county than {base} by {by}"
     return title if end[low] > 0 else f"{title}, though not in every run"
 
 

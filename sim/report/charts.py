@@ -31,7 +31,7 @@ BAR_COLUMNS = ["series", "category", "segment", "value"]
 
 WIDTH_IN = 6.3  # A4 text width with 2.5 cm margins
 PLOT_IN, PANEL_IN, BAR_PANEL_IN = 3.0, 1.7, 2.1
-PAD_IN, GAP_IN = 0.1, 0.08
+PAD_IN, GAP_IN, LEGEND_IN = 0.1, 0.08, 0.3
 TEXT = {
     "title": dict(fontsize=13, fontweight="bold"),
     "subtitle": dict(fontsize=10, color="#3D3D3D"),
@@ -145,7 +145,7 @@ class PanelSpec:
 
     def grid(self) -> tuple[int, int, float]:
         rows = math.ceil(len(self.panels) / 3)
-        return rows, 3, rows * PANEL_IN + 0.3 * (len(self.panels[0][1]) > 1)
+        return rows, 3, rows * PANEL_IN + LEGEND_IN * (len(self.panels[0][1]) > 1)
 
     def draw(self, fig: Figure) -> None:
         axes = fig.subplots(*self.grid()[:2], sharex=True, squeeze=False).ravel()
@@ -161,10 +161,13 @@ class PanelSpec:
             _finish_axes(ax, series, max_ticks=2)
         for index in range(len(self.panels)):  # date labels under the lowest panel of each column
             axes[index].xaxis.set_tick_params(labelbottom=index + 3 >= len(self.panels))
-        if len(self.panels[0][1]) > 1:
+        if len(self.panels[0][1]) > 1:  # a legend across the top of the plot area, which gives it room
+            left, bottom, width, height = fig.get_layout_engine().get()["rect"]
+            room = LEGEND_IN / fig.get_figheight()
+            fig.get_layout_engine().set(rect=(left, bottom, width, height - room))
             handles, labels = axes[0].get_legend_handles_labels()
-            fig.legend(handles, labels, loc="outside lower center", ncols=min(4, len(labels)), frameon=False,
-                       fontsize=9)
+            fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(PAD_IN / fig.get_figwidth(), bottom + height),
+                       ncols=min(4, len(labels)), frameon=False, fontsize=9, borderaxespad=0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -448,7 +451,7 @@ def _finish_axes(ax, series, max_ticks: int, percent: bool = False) -> None:
     else:
         _y_from_zero(ax, values.min(), values.max())
     ax.xaxis.set_major_locator(FixedLocator(mdates.date2num(_sparse(dates, max_ticks))))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y" if max_ticks > 2 else "%Y"))  # narrow panels: years
 
 
 def _y_from_zero(ax, lowest: float, highest: float) -> None:

@@ -313,6 +313,8 @@ def _table_section(saved, table: Table, frame: pd.DataFrame) -> Section:
 
 
 def _plain_table(saved, frame: pd.DataFrame) -> str:
+    if saved.kind != COMPARISON:
+        frame = frame.drop(columns="Scenario", errors="ignore")  # a run has one
     head = "".join(f"<th>{html.escape(str(column))}</th>" for column in frame.columns)
     rows = "".join("<tr>" + "".join(_cell(value, column) for column, value in zip(frame.columns, row)) + "</tr>\n"
                    for row in frame.itertuples(index=False))
@@ -375,7 +377,10 @@ def _headline_cell(measure: str, row) -> str:
         said = "about the same"
     else:
         chance = "" if math.isnan(change.prob_better) else f"; better in {change.prob_better:.0%} of runs"
-        said = (f"{show(change.value, True)} ({show(change.low, True)} to {show(change.high, True)}{chance})")
+        printed = change.value if measure in MONEY or measure == "share_in_county" else (
+            round(row["Figure"]) - round(change.base))  # a count's difference as its printed figures give it
+        spread = "" if change.low == change.high else f"{show(change.low, True)} to {show(change.high, True)}"
+        said = f"{show(printed, True)} ({spread}{chance.removeprefix('; ') if not spread else chance})"
     return f"<td>{value}<br><small>{said}</small></td>"
 
 

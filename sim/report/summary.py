@@ -142,7 +142,8 @@ def _option_out_of_county(saved, option: str, when: str, date: str) -> str:
     direction = "fewer" if change.value < 0 else "more"
     chance = (f"; {direction} in {change.prob_better if direction == 'fewer' else 1 - change.prob_better:.0%} "
               "of runs" if not math.isnan(change.prob_better) else "")
-    return (f"{lead}, {_count(saved, abs(change.value))} {direction} than {base}'s {_count(saved, change.base)} "
+    shown = abs(round(mine.value) - round(change.base))  # the difference of the figures as printed
+    return (f"{lead}, {_count(saved, shown)} {direction} than {base}'s {_count(saved, change.base)} "
             f"({_spread(saved, change)} in 8 runs in 10{chance}).")
 
 

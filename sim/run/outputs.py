@@ -135,6 +135,7 @@ def _comparison_manifest(paired: list, as_written: list, started: str) -> dict:
     base = paired[0]
     manifest = run_manifest(base, started)
     del manifest["scenario_name"], manifest["scenario_hash"]
+    manifest["real_data"] = any(scenario.disclosure.real_data for scenario in paired)
     return {
         "kind": COMPARISON,
         "base": base.name,
@@ -169,6 +170,7 @@ def run_manifest(scenario, started: str) -> dict:
         "scenario_hash": scenario_hash(scenario),
         "seed": scenario.seed,
         "replications": scenario.replications,
+        "real_data": scenario.disclosure.real_data,  # calibrated on a council's records: small counts suppressed
         "python": sys.version.split()[0],
         "numpy": np.__version__,
         "started": started,
