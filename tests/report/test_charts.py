@@ -92,7 +92,7 @@ def test_alt_text_names_start_and_end_medians(tmp_path):
 def test_subtitle_states_area_period_and_band():
     assert out_of_county(498, 430).subtitle == (
         "Children placed out of county at month end, Test county, baseline scenario, "
-        "Apr 2020 to Mar 2023. Line: median of 20 runs; band: 10th to 90th percentile."
+        "April 2020 to March 2023. Line: median of 20 runs; band: 10th to 90th percentile."
     )
 
 
