@@ -322,6 +322,10 @@ class Targets(Frozen):
     in_county_share: Share | None = None  # drawn on charts and reported in the pack
 
 
+class Disclosure(Frozen):
+    real_data: Flag = False  # calibrated on a council's own records: packs and workbooks suppress counts of 1 to 4
+
+
 class Scenario(Frozen):
     name: Name
     title: Text | None = None  # plain English, for charts and the pack; default: the name in plain English
@@ -342,3 +346,4 @@ class Scenario(Frozen):
     targets: Targets = Targets()
     weekly_cost_inflation_per_year: Inflation = 0.0  # every option's, unless it gives its own
     changes: tuple[Change, ...] = ()
+    disclosure: Disclosure = Disclosure()
