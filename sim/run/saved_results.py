@@ -15,6 +15,7 @@ from sim.scenario.errors import InputError
 from sim.scenario.files import load_scenario
 from sim.scenario.reading import read_csv, read_text
 from sim.scenario.uncertainty import BAND_WORDING, CHANCE
+from sim.scenario.wording import plain, scenario_title
 
 RUN, COMPARISON = "run", "comparison"
 MAX_MANIFEST_BYTES = 2**20
@@ -43,6 +44,14 @@ class SavedResults:
     @property
     def replications(self) -> int:
         return int(self.manifest["replications"])
+
+    def title(self, name: str) -> str:
+        """What people call scenario `name`: its title, with its name too if another compared scenario has
+        the same title (a copy of the base, say), so that no two read alike."""
+        titles = {other: scenario_title(scenario) for other, scenario in self.scenarios.items()}
+        if list(titles.values()).count(titles[name]) == 1:
+            return titles[name]
+        return f"{titles[name]} ({plain(name, capital=False)})"
 
     @property
     def bands_include(self) -> str:
@@ -78,8 +87,9 @@ def load_results(directory) -> SavedResults:
         return _comparison(directory, manifest)
     scenario = load_scenario(_required(directory, "scenario.yaml"))
     summary = read_summary(_required(directory, "summary.csv"))
-    return SavedResults(directory, RUN, manifest, {scenario.name: scenario},
-                        summary.assign(scenario=scenario.name))
+    headline = directory / "headline.csv"  # absent from runs written before it was added
+    return SavedResults(directory, RUN, manifest, {scenario.name: scenario}, summary.assign(scenario=scenario.name),
+                        headline=_headline(headline) if headline.is_file() else None)
 
 
 def _comparison(directory: Path, manifest: dict) -> SavedResults:
@@ -92,8 +102,12 @@ def _comparison(directory: Path, manifest: dict) -> SavedResults:
         directory, COMPARISON, manifest, scenarios,
         summary=read_summary(_required(directory, "summary.csv")),
         differences=read_csv(_required(directory, "differences.csv"), dtype={"date": str}),
-        headline=read_csv(_required(directory, "headline.csv"), dtype={"date": str}),
+        headline=_headline(_required(directory, "headline.csv")),
     )
+
+
+def _headline(path: Path) -> pd.DataFrame:
+    return read_csv(path, dtype={"scenario": str, "date": str})
 
 
 def _manifest(directory: Path) -> dict:

@@ -18,7 +18,7 @@ import pandas as pd
 from sim.run.destination import claimed, safe_component, staged_directory, target
 from sim.run.journal import Journal
 from sim.run.outputs import run_manifest, utc_now, write_manifest
-from sim.run.results import check_finite, summarise
+from sim.run.results import check_finite, summarise, with_derived_runs
 from sim.run.runner import RunShape, run_replication
 from sim.run.sensitivity import OUTCOMES, indices
 from sim.scenario.sweep_file import REGIONAL_TOTAL, sweep_yaml, value_at
@@ -97,7 +97,8 @@ def _write_summary(sweep, journal: Journal, path: Path) -> pd.DataFrame:
     outcomes = []
     with open(path, "w", encoding="utf-8", newline="") as out:
         for number, (name, scenario, shape, values) in enumerate(_results(sweep, journal)):
-            summary = summarise(values, shape).assign(uncertainty=bands(scenario))
+            metrics, derived = with_derived_runs(shape.metrics, values)
+            summary = summarise(derived, RunShape(metrics, shape.dates)).assign(uncertainty=bands(scenario))
             summary.insert(0, "variant", name)
             summary.to_csv(out, header=number == 0, index=False, float_format=FLOAT_FORMAT)
             outcomes.append({"variant": name, **{o.key: o.of(values, shape.metrics) for o in OUTCOMES}})

@@ -13,10 +13,18 @@ IN_HOUSE = "in_house_fostering"
 def check_consistency(scenario, source: str) -> None:
     """Every check run, and the first problem each finds listed on one line (sim.scenario.problems): so each
     check stands alone, passing over what another check reports."""
+    _listed_checks(scenario, source, (*SETTING_CHECKS, _census_fits, _dates_from_start))
+
+
+def check_settings(scenario, source: str) -> None:
+    """The checks a scenario must pass as it stands after each of its changes (the census and the
+    dates of campaigns, launches and changes belong to the start)."""
+    _listed_checks(scenario, source, SETTING_CHECKS)
+
+
+def _listed_checks(scenario, source: str, checks) -> None:
     problems = []
-    for check in (_capacities_given, _matching_names_options, _matching_lists_end_unlimited,
-                  _in_house_capacity_from_carers, _needs_have_matching_lists, _census_fits, _breakdown_options_exist,
-                  _dates_from_start, _assessors_when_recruiting, _entries_stay_bounded, _enquiries_stay_bounded):
+    for check in checks:
         try:
             check(scenario, source)
         except InputError as error:
@@ -105,6 +113,7 @@ def _dates_from_start(scenario, source):
           for i, e in enumerate(recruitment.panel.extra_sittings)),
         *((f"mockingbird.constellations.{i}.start_date", c.start_date)
           for i, c in enumerate(scenario.mockingbird.constellations)),
+        *((f"changes.{i}.date", change.date) for i, change in enumerate(scenario.changes)),
     ]
     for key, date in dated:
         if date < scenario.start_date:
@@ -145,6 +154,11 @@ def _enquiries_stay_bounded(scenario, source):
         raise InputError(source, "carers.recruitment.campaigns", (
             f"enquiries would reach {peak:,.0f} in a month with the campaigns running together; expected at most "
             f"{MAX_ENQUIRIES_PER_MONTH:,}"))
+
+
+SETTING_CHECKS = (_capacities_given, _matching_names_options, _matching_lists_end_unlimited,
+                  _in_house_capacity_from_carers, _needs_have_matching_lists, _breakdown_options_exist,
+                  _assessors_when_recruiting, _entries_stay_bounded, _enquiries_stay_bounded)
 
 
 def _unknown_option(option, placements) -> str:

@@ -9,7 +9,8 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from sim.scenario.consistency import check_consistency
+from sim.scenario.changes import change_error, raw_after_each_change
+from sim.scenario.consistency import check_consistency, check_settings
 from sim.scenario.errors import InputError
 from sim.scenario.problems import validation_error
 from sim.scenario.reading import Replace, echo, parse_yaml, read_yaml, real_path
@@ -33,7 +34,19 @@ def validate_raw(raw: dict, source: str, overridden=frozenset()) -> Scenario:
     except ValidationError as error:
         raise one_line_error(error, source, overridden) from None
     check_consistency(scenario, source)
+    _check_changes(scenario, source)
     return scenario
+
+
+def _check_changes(scenario: Scenario, source: str) -> None:
+    """The scenario as it stands after each change must be valid: each value suits the key it sets."""
+    for index, change, raw in raw_after_each_change(scenario, source):
+        try:
+            check_settings(Scenario.model_validate(raw), source)
+        except ValidationError as error:
+            raise change_error(one_line_error(error, source), index, change) from None
+        except InputError as error:
+            raise change_error(error, index, change) from None
 
 
 def scenario_yaml(scenario: Scenario) -> str:
@@ -68,7 +81,14 @@ def _resolve_extends(path: Path, chain: tuple) -> dict:
         parent = _resolve_extends(path.parent / parent_name, (*chain, resolved))
     except InputError as error:
         raise InputError(path, "extends", str(error)) from None
-    return _deep_merge(parent, raw, path, ())
+    return _deep_merge(_own_title(parent, raw), raw, path, ())
+
+
+def _own_title(parent: dict, child: dict) -> dict:
+    """A scenario that gives its own name and no title is called by its name, not by its parent's title."""
+    if "name" in child and "title" not in child:
+        return {key: value for key, value in parent.items() if key != "title"}
+    return parent
 
 
 def _deep_merge(base: dict, override: dict, path: Path, at: tuple) -> dict:

@@ -12,7 +12,7 @@ its own value (sim/scenario/uncertainty.py, sim/model/parameters.py).
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -86,6 +86,7 @@ MAX_HORIZON_YEARS = 50
 MAX_SEED = 2**64 - 1
 MAX_ENTRIES_PER_YEAR = 50_000  # also the most entries a year any trend or season may reach (consistency.py)
 MAX_TREND = 0.5  # entries growing or shrinking by half a year: far beyond any authority's history
+MAX_INFLATION = 0.5  # prices rising or falling by half a year
 MAX_CHILDREN = 100_000  # children in one census cell (an option and an age band), places in one option
 MAX_HOUSEHOLDS = 100_000
 MAX_OPTIONS = 100
@@ -246,11 +247,15 @@ class InitialState(Frozen):
         return {} if self.children_in_care == 0 else self.children_in_care
 
 
+Inflation = uncertain(number(ge=-MAX_INFLATION, le=MAX_INFLATION))  # a yearly rise in prices: 0.03 is 3% a year
+
+
 class PlacementOption(Frozen):
     label: Text | None = None  # the words people read; default: the option's name in plain English
     location: Literal["in_county", "out_of_county"]
     capacity: Annotated[whole(ge=0, le=MAX_CHILDREN) | None, BeforeValidator(_unlimited_as_none)] = None
-    weekly_cost: uncertain(number(ge=0.0, le=MAX_WEEKLY_COST))
+    weekly_cost: uncertain(number(ge=0.0, le=MAX_WEEKLY_COST))  # at start-date prices
+    weekly_cost_inflation_per_year: Inflation | None = None  # None: the scenario's weekly_cost_inflation_per_year
 
     @field_serializer("capacity")
     def _capacity_as_written(self, capacity):
@@ -283,6 +288,7 @@ class Assessment(Frozen):
     assessors: whole(ge=0, le=MAX_STAFF) = 8
     caseload_per_assessor: whole(ge=0, le=MAX_STAFF) = 6
     withdrawal_probability: uncertain(Share) = 0.0
+    cost_per_assessor_per_year: uncertain(Cost) = 0.0  # the team's running cost, in programme_cost
 
 
 class ExtraSittings(Frozen):
@@ -348,8 +354,30 @@ class StepDown(Frozen):
     max_moves_per_month: whole(ge=0, le=MAX_STAFF) = 0
 
 
+class Change(Frozen):
+    """Settings that change on a date, from the start of that day until a later change sets them again.
+
+    `set` maps KEY.PATH to the value it takes; which keys can change, and the check of each value against
+    the type of its key, are in sim/scenario/changes.py."""
+
+    date: Date
+    set: dict[Text, Any] = {}
+    cost: uncertain(Cost) = 0.0  # one-off (capital, set-up), charged on the date in programme_cost
+    note: Text = ""
+
+    @model_validator(mode="after")
+    def _does_something(self):
+        if not self.set and not self.cost:
+            raise ValueError("a change needs settings to `set`, a one-off `cost`, or both")
+        return self
+
+
 class Targets(Frozen):
     in_county_share: Share | None = None  # drawn on charts and reported in the pack
+
+
+class Disclosure(Frozen):
+    real_data: Flag = False  # calibrated on a council's own records: packs and workbooks suppress counts of 1 to 4
 
 
 class Scenario(Frozen):
@@ -370,3 +398,6 @@ class Scenario(Frozen):
     mockingbird: Mockingbird = Mockingbird()
     step_down: StepDown = StepDown()
     targets: Targets = Targets()
+    weekly_cost_inflation_per_year: Inflation = 0.0  # every option's, unless it gives its own
+    changes: Annotated[tuple[Change, ...], Field(max_length=MAX_LISTED)] = ()
+    disclosure: Disclosure = Disclosure()

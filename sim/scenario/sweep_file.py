@@ -9,7 +9,8 @@
       carers.initial_households: [140, 165]
 
 Instead of `grid`, `sample: {method: sobol|morris|latin, n: N, ranges: {KEY.PATH: [low, high]}}`
-draws points for a sensitivity analysis, or, without `base`,
+draws points for a sensitivity analysis (`ranges: scenario` samples the base scenario's own ranges, each
+figure from its low to its high end), or, without `base`,
 `authorities: [{name: NAME, scenario: FILE}]` runs a region, each authority with
 its own seed derived from `seed` and its name.
 
@@ -39,7 +40,7 @@ from sim.scenario.files import (
 from sim.scenario.keys import name_key
 from sim.scenario.sampling import one_at_a_time, sample_points
 from sim.scenario.schema import MAX_REPLICATIONS, MAX_SEED, Frozen, Name, Scenario, Text, number, whole
-from sim.scenario.uncertainty import for_mode
+from sim.scenario.uncertainty import draw_key, for_mode, ranges
 
 REGIONAL_TOTAL = "regional_total"
 KINDS = ("grid", "sample", "authorities")
@@ -56,10 +57,13 @@ def _increasing(bounds: tuple) -> tuple:
 Range = Annotated[tuple[number(), number()], AfterValidator(_increasing)]
 
 
+FROM_SCENARIO = "scenario"  # sample the base scenario's own ranges
+
+
 class Sample(Frozen):
     method: Literal["sobol", "morris", "latin"]
     n: whole(ge=2, le=MAX_VARIANTS)
-    ranges: Annotated[dict[str, Range], Field(min_length=1)]
+    ranges: Annotated[dict[str, Range], Field(min_length=1)] | Literal["scenario"]
 
     @model_validator(mode="after")
     def _enough_points(self):
@@ -67,9 +71,6 @@ class Sample(Frozen):
             raise ValueError(f"n must be a power of 2 for sobol (the Sobol sequence's balance), got {self.n}")
         if self.method == "latin" and self.n < MIN_LATIN_POINTS:
             raise ValueError(f"n must be at least {MIN_LATIN_POINTS} for latin, got {self.n}")
-        if self.variants() > MAX_VARIANTS:
-            raise ValueError(f"{self.variants():,} variants (the sample and each parameter at each end); "
-                             f"expected at most {MAX_VARIANTS:,}: a smaller n or fewer ranges")
         return self
 
     def variants(self) -> int:
@@ -169,11 +170,32 @@ def load_sweep(path) -> Sweep:
     if spec.kind == "grid":
         designs = [("grid", dict(zip(spec.grid, values))) for values in itertools.product(*spec.grid.values())]
         return Sweep(spec, _variants(spec, path, "grid", base, designs), None)
+    if spec.sample.ranges == FROM_SCENARIO:
+        sampled = scenario_ranges(_load(path, "base", base, _shared(spec, spec.seed)), path)
+        spec = spec.model_copy(update={"sample": spec.sample.model_copy(update={"ranges": sampled})})
     sample = spec.sample
+    if sample.variants() > MAX_VARIANTS:
+        raise InputError(path, "sample", f"{sample.variants():,} variants (the sample and each parameter at each "
+                                         f"end); expected at most {MAX_VARIANTS:,}: a smaller n or fewer ranges")
     points = sample_points(sample.method, sample.n, sample.ranges, spec.seed)
     designs = [("sample", dict(zip(sample.ranges, row.tolist()))) for row in points]
     designs += one_at_a_time(sample.ranges)
     return Sweep(spec, _variants(spec, path, "sample.ranges", base, designs), points)
+
+
+def scenario_ranges(scenario: Scenario, path: Path) -> dict[str, tuple[float, float]]:
+    """The base scenario's ranges as a sample's: one parameter per draw (the age bands of a figure share one),
+    from its low to its high end."""
+    found = {}
+    for key_path, span in ranges(scenario).items():
+        key = draw_key(key_path)
+        if found.setdefault(key, (span.low, span.high)) != (span.low, span.high):
+            raise InputError(path, "sample.ranges", f"the base scenario's {key} has different ranges by age band; "
+                                                    "list the ranges to sample instead of 'scenario'")
+    if not found:
+        raise InputError(path, "sample.ranges", "the base scenario gives no figure as a range; list the ranges "
+                                                "to sample instead of 'scenario'")
+    return {key: bounds for key, bounds in found.items() if bounds[0] < bounds[1]}
 
 
 def override_text(key: str, value) -> str:
