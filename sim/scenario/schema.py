@@ -101,6 +101,7 @@ MAX_LISTED = 1_000  # campaigns, extra sittings, constellations
 MAX_STAFF = 10_000  # assessors, cases an assessor or a panel sitting holds, moves a month
 MAX_SITTINGS_PER_MONTH = 100
 MAX_CV = 10.0
+MAX_MEAN_YEARS = 1e6  # a stay ends by the 18th birthday: a longer mean says "until 18" (tests use it so)
 
 Share = number(ge=0.0, le=1.0)
 Rate = number(ge=0.0, le=MAX_RATE_PER_YEAR)
@@ -221,7 +222,7 @@ PlacesKey = Annotated[int, BeforeValidator(_not_bool), Field(ge=1, le=3)]  # a m
 
 class DurationInCare(Frozen):
     distribution: Literal["exponential", "lognormal", "gamma"] = "lognormal"
-    mean_years: per_band(uncertain(number(gt=0.0, le=18.0)))
+    mean_years: per_band(uncertain(number(gt=0.0, le=MAX_MEAN_YEARS)))
     cv: uncertain(number(gt=0.0, le=MAX_CV)) = 1.0
 
 
