@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)  ## create .venv and install the package with its test tools and Dask
 
 run: $(STAMP)  ## run SCENARIO (default the baseline) into outputs/<name>/
-	$(BIN)/sufficiency run $(SCENARIO)
+	$(BIN)/sufficiency run $(SCENARIO) --force
 
 test: $(STAMP)  ## the test suite (a few minutes)
 	$(BIN)/python -m pytest -q

@@ -3,7 +3,9 @@ compare month by month with what happened.
 
 Scores per metric: coverage, the share of observed month ends inside the
 projected 10-90% band, and the mean absolute percentage error of the median
-(months observing none are left out of it). Children placed out of county are
+(months observing none are left out of it). Months observing 1 to 4 children
+are suppressed in what is published and so left out of both scores, which
+would otherwise give their counts away. Children placed out of county are
 compared only when the return says which placements are out of county.
 """
 
@@ -29,7 +31,8 @@ from calibration.observed import (
     month_ends,
     observed_series,
 )
-from sim.run.outputs import staged_directory
+from sim.run.destination import staged_directory
+from sim.run.outputs import run_manifest, utc_now, write_manifest
 from sim.run.runner import RunShape, replications
 
 SUPPRESSED = "observed count of 1 to 4 suppressed"
@@ -62,18 +65,21 @@ def default_backtest_dir(name: str) -> Path:
     return Path("outputs") / f"backtest_{slug(name)}"
 
 
-def write_backtest(result: Backtest, out_dir: Path, reports) -> Path:
+def write_backtest(result: Backtest, out_dir: Path, reports, force: bool = False) -> Path:
     """scenario.yaml with its calibration report, comparison.csv, scores.csv, and from `reports` (an object
-    with write_report and write_backtest_report, as sim.report.calibration has them) charts/ and report.md."""
-    with staged_directory(out_dir) as staging:
+    with write_report and write_backtest_report, as sim.report.calibration has them) charts/ and report.md;
+    `force` replaces an earlier back-test's results there."""
+    started = utc_now()
+    with staged_directory(out_dir, force) as staging:
         write_calibration(result.calibration, staging / "scenario.yaml", reports.write_report)
         published = result.comparison.assign(
-            observed=blanked(result.comparison["observed"]),
+            observed=blanked(result.comparison["observed"], table=False),
             note=np.where(result.comparison["observed"].map(is_small), SUPPRESSED, ""),
         )
         published.to_csv(staging / "comparison.csv", index=False, float_format="%.10g")
         result.scores.to_csv(staging / "scores.csv", index=False, float_format="%.4f")
         reports.write_backtest_report(result, staging)
+        write_manifest(staging, {"kind": "backtest", **run_manifest(result.calibration.scenario, started)})
     return Path(out_dir)
 
 
@@ -84,6 +90,7 @@ def _compared(metric: str, shape, runs: np.ndarray, observed: pd.DataFrame) -> p
 
 
 def _scores(metric: str, rows: pd.DataFrame) -> dict:
+    rows = rows[~rows["observed"].map(is_small)]
     inside = rows["observed"].between(rows["p10"], rows["p90"])
     counted = rows[rows["observed"] > 0]
     errors = (counted["p50"] - counted["observed"]).abs() / counted["observed"]

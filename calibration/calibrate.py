@@ -2,8 +2,6 @@
 with its calibration report beside it (FILE.yaml and FILE_calibration/), complete or not at all."""
 
 import datetime as dt
-import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +18,8 @@ from calibration.scenario_writer import (
     rendered,
     scenario_tree,
 )
-from sim.run.outputs import staged_directory
+from sim.run.destination import file_target, safe_component, staged_directory, staged_file, target
+from sim.run.outputs import run_manifest, utc_now, write_manifest
 from sim.scenario.schema import Scenario
 
 
@@ -66,7 +65,7 @@ def calibrate(history: CareHistory, figures, settings: Settings) -> Calibration:
 
 def slug(text: str) -> str:
     """`text` as scenario names and directory names take it."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_")
+    return safe_component(text, limit=60)
 
 
 def report_directory(scenario_path: Path) -> Path:
@@ -74,15 +73,22 @@ def report_directory(scenario_path: Path) -> Path:
     return scenario_path.with_name(f"{scenario_path.stem}_calibration")
 
 
-def write_calibration(calibration: Calibration, scenario_path: Path, write_report) -> Path:
+def check_outputs(scenario_path: Path, force: bool = False) -> None:
+    """Refuse at once, before any work, to write over what must not be lost (see write_calibration)."""
+    file_target(scenario_path, force)
+    target(report_directory(scenario_path), force, "--out (its report directory)")
+
+
+def write_calibration(calibration: Calibration, scenario_path: Path, write_report, force: bool = False) -> Path:
     """Write the scenario file and its report directory (by `write_report(calibration, directory, file name)`,
-    as sim.report.calibration has it); on any failure neither is left changed."""
-    scenario_path = Path(scenario_path)
-    with staged_directory(report_directory(scenario_path)) as staging:
+    as sim.report.calibration has it); on any failure neither is left changed. An existing file or report is
+    replaced only with `force` (sim.run.destination)."""
+    scenario_path, started = Path(scenario_path), utc_now()
+    with staged_file(scenario_path, force) as partial, \
+            staged_directory(report_directory(scenario_path), force, "--out (its report directory)") as staging:
         write_report(calibration, staging, scenario_path.name)
-        partial = scenario_path.with_name(f".{scenario_path.name}.partial")
+        write_manifest(staging, {"kind": "calibration", **run_manifest(calibration.scenario, started)})
         partial.write_text(calibration.text, encoding="utf-8")
-        os.replace(partial, scenario_path)
     return report_directory(scenario_path)
 
 

@@ -27,6 +27,7 @@ CODE_LISTS = {
 
 SHORT_BREAK_LS = frozenset({"V3", "V4"})
 CONTINUES_PERIOD_REC = "X1"
+STARTED_RNE = "S"  # the episode starts a period of care
 NEW_PLACEMENT_RNE = frozenset({"P", "B", "T", "U"})
 BREAKDOWN_REASONS = frozenset({"CREQB", "CREQO", "CHILD", "ALLEG", "STAND"})
 

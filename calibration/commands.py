@@ -37,10 +37,12 @@ def add_commands(commands, reports) -> None:
 
 
 def calibrate_command(args, reports) -> int:
-    from calibration.calibrate import calibrate, write_calibration
+    from calibration.calibrate import calibrate, check_outputs, write_calibration
 
+    check_outputs(Path(args.out), args.force)
     history, figures, settings = _inputs(args)
-    report = write_calibration(calibrate(history, figures, settings), Path(args.out), reports.write_report)
+    report = write_calibration(calibrate(history, figures, settings), Path(args.out), reports.write_report,
+                               args.force)
     print(f"wrote {args.out} and {report}")
     return 0
 
@@ -48,9 +50,12 @@ def calibrate_command(args, reports) -> int:
 def backtest_command(args, reports) -> int:
     from calibration.backtest import backtest, default_backtest_dir, write_backtest
 
+    from sim.run.destination import target
+
     history, figures, settings = _inputs(args)
     out_dir = Path(args.out) if args.out else default_backtest_dir(settings.area)
-    write_backtest(backtest(history, args.as_of, figures, settings), out_dir, reports)
+    target(out_dir, args.force)
+    write_backtest(backtest(history, args.as_of, figures, settings), out_dir, reports, args.force)
     print(f"wrote {out_dir}")
     return 0
 
@@ -99,3 +104,4 @@ def _add_run_options(parser, replications_help: str) -> None:
     parser.add_argument("--seed", type=int, metavar="S", help="root seed of the fit and the scenario "
                         "(default 20200128, as the shipped scenarios)")
     parser.add_argument("--jobs", type=int, metavar="J", help="processes to use (default: all cores)")
+    parser.add_argument("--force", action="store_true", help="replace what --out names if this program wrote it")

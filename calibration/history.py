@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from calibration.disclosure import shown
 from calibration.episodes import build_periods, build_placements, exclude_short_breaks
 from calibration.errors import DataError
 from calibration.location import placement_locations, read_postcode_lookup
@@ -33,11 +34,16 @@ def load_care_history(directory, la=None, postcode_lookup=None, authority=None) 
     location, location_note = placement_locations(episodes, lookup)
     care = exclude_short_breaks(episodes.assign(LOCATION=location))
     if care.empty:
-        raise DataError(raw.source, "", "no usable care episodes after the data-quality checks")
+        dropped = max(report.findings, key=lambda finding: finding.rows_dropped, default=None)
+        reason = (f" (most rows dropped, {dropped.rows_dropped}: {dropped.table} {dropped.column}: {dropped.rule})"
+                  if dropped and dropped.rows_dropped else "")
+        raise DataError(raw.source, "", f"no usable care episodes after the data-quality checks{reason}")
     placements = build_placements(care)
     notes = (
-        f"{raw.repeats_merged} repeated episode rows (open across 31 March) merged, keeping the latest return's row.",
-        f"{len(episodes) - len(care)} short-break episodes (LS V3, V4) excluded.",
+        *raw.notes,
+        f"{shown(raw.repeats_merged)} repeated episode rows (open across 31 March) merged, keeping the latest "
+        "return's row.",
+        f"{shown(len(episodes) - len(care))} short-break episodes (LS V3, V4) excluded.",
         location_note,
     )
     return CareHistory(

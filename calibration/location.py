@@ -7,6 +7,7 @@ table and compared with the authority's own name.
 
 import pandas as pd
 
+from calibration.disclosure import shown_table
 from calibration.errors import DataError
 from calibration.ssda903 import read_csv_text
 
@@ -17,11 +18,13 @@ LOOKUP_COLUMNS = ("POSTCODE_DISTRICT", "AUTHORITY")
 def read_postcode_lookup(path, authority: str | None) -> dict[str, bool]:
     """Postcode district -> whether it lies in `authority`."""
     if not authority:
-        raise DataError(path, "authority", "a postcode lookup needs the authority's own name to compare with")
+        raise DataError(path, "authority", "a postcode lookup needs the authority's own name to compare with: give "
+                                           "it with --authority (or --la)")
     table = read_csv_text(path, LOOKUP_COLUMNS).dropna(subset=list(LOOKUP_COLUMNS))
     in_area = table["AUTHORITY"].str.casefold() == authority.strip().casefold()
     if not in_area.any():
-        raise DataError(path, "authority", f"no postcode district belongs to {authority!r}")
+        raise DataError(path, "authority", f"no postcode district belongs to {authority!r}: give the name the "
+                                           "lookup uses with --authority")
     return dict(zip(table["POSTCODE_DISTRICT"].str.upper().str.replace(" ", ""), in_area))
 
 
@@ -49,8 +52,8 @@ def _describe(from_return, from_lookup, total):
             "Placement location could not be derived (no PL_LOCATION column and no usable postcode lookup), "
             "so the out-of-county share could not be derived; in- and out-of-county placements are counted together."
         )
-    unknown = total - from_return - from_lookup
+    stated, looked_up, unknown = shown_table([from_return, from_lookup, total - from_return - from_lookup])
     return (
-        f"Placement location from the return's PL_LOCATION for {from_return} episodes, "
-        f"from the postcode lookup for {from_lookup}, unknown for {unknown}."
+        f"Placement location from the return's PL_LOCATION for {stated} episodes, "
+        f"from the postcode lookup for {looked_up}, unknown for {unknown}."
     )

@@ -15,16 +15,17 @@ import yaml
 
 from calibration import options
 from calibration.commented_yaml import Commented, render
-from calibration.disclosure import shown
+from calibration.disclosure import shown, shown_table
 from calibration.estimate import BreakdownHazard, Estimates, PlacementMix
 from calibration.options import LOCATION_UNKNOWN, OPTIONS
 from sim.model.ages import AGE_BANDS, DAYS_PER_YEAR
+from sim.scenario.errors import InputError
 from sim.scenario.files import validate_raw
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import MAX_TREND, Scenario
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the fit reads a scenario per candidate: C is faster
 SEED = 20200128
-TREND_FLOOR = -0.95  # the schema needs a trend above -1 (entries would stop at once)
+MIN_CV = 0.05
 MIN_EXPOSURE_YEARS = 5.0  # below this a band's breakdown rate is too noisy: the option's pooled rate is used
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 ASSUMED = {  # structural judgements no published figure gives, by their entry in docs/assumptions.md
@@ -94,10 +95,19 @@ def scenario_tree(estimates: Estimates, census: PlacementMix, figures, free: Fre
     }
 
 
+class InvalidCalibration(RuntimeError):
+    """The scenario calibration wrote fails its own validation: a bug (the data-quality rules should have kept
+    out what caused it), so nothing is written."""
+
+
 def rendered(tree: dict, header: str, source: str) -> tuple[str, Scenario]:
     """The YAML text and the scenario it gives when read back: what is written is what was checked."""
     text = render(tree, header)
-    return text, validate_raw(yaml.load(text, Loader=SAFE_LOADER), source)
+    try:
+        return text, validate_raw(yaml.load(text, Loader=SAFE_LOADER), source)
+    except InputError as error:
+        raise InvalidCalibration(f"{error} (a bug: the calibrated scenario fails its own validation; nothing was "
+                                 "written)") from None
 
 
 def _census(census: PlacementMix, figures) -> tuple[dict, str]:
@@ -121,11 +131,12 @@ def _census(census: PlacementMix, figures) -> tuple[dict, str]:
 
 def _demand(estimates: Estimates, scale: Free, start: dt.date) -> dict:
     fitted = estimates.entries
-    entries = replace(fitted, trend_per_year=max(fitted.trend_per_year, TREND_FLOOR))
+    entries = replace(fitted, trend_per_year=min(max(fitted.trend_per_year, -MAX_TREND), MAX_TREND))
     trend = entries.trend_per_year
     years = (start - entries.basis.start).days / DAYS_PER_YEAR
-    by_year = ", ".join(f"{year} {shown(count)}" for year, count in entries.counts_by_year.items())
-    trend_note = "" if trend == fitted.trend_per_year else f"; fitted {fitted.trend_per_year:.3f}, raised to the floor"
+    by_year = ", ".join(f"{year} {text}" for year, text in shown_table(entries.counts_by_year).items())
+    trend_note = "" if trend == fitted.trend_per_year else \
+        f"; fitted {fitted.trend_per_year:.3f}, held to the schema's bound of {MAX_TREND:g} either way"
     care = estimates.time_in_care
     return {
         "entries_per_year": Commented(round(entries.per_year_at(years), 2), (
@@ -136,11 +147,18 @@ def _demand(estimates: Estimates, scale: Free, start: dt.date) -> dict:
             "distribution": Commented(care.family, "lowest AIC of " + ", ".join(
                 f"{family} {fit.aic:.1f}" for family, fit in care.fits.items())),
             "mean_years": Commented(*_mean_years(care.mean_years, scale)),
-            "cv": Commented(round(care.cv, 3), "fitted with the means; the exponential's is 1"),
+            "cv": _cv(care.cv),
         },
         "residential_share": Commented(*_residential(estimates.residential_share)),
         "kinship_share": Commented(round(estimates.kinship_share.value, 4), estimates.kinship_share.basis.describe()),
     }
+
+
+def _cv(fitted: float) -> Commented:
+    """A fit on very few exits can put the spread of times in care at zero, which no distribution has."""
+    if round(fitted, 3) >= MIN_CV:
+        return Commented(round(fitted, 3), "fitted with the means; the exponential's is 1")
+    return Commented(MIN_CV, f"fitted {fitted:.3g} (too few exits to fit a spread), held to {MIN_CV:g} at least")
 
 
 def _mean_years(means: dict, scale: Free) -> tuple[dict, str]:
@@ -189,16 +207,19 @@ def _placement(name: str, counts: dict, census: PlacementMix, figures) -> dict:
 
 def _matching(counts: dict) -> dict:
     """In county first, the council's own first (docs/assumptions.md A12). A census option in no list
-    for its band goes after the list's unlimited last option: only its census children are ever there."""
+    for its band goes after the list's unlimited last option, so that only its census children are ever
+    there; one with a limited capacity goes just before it, as a list must end in an unlimited option."""
     family = {band: list(options.FAMILY_16_17 if band == "16-17" else options.FAMILY) for band in AGE_BANDS}
     listed = set(options.RESIDENTIAL) | set(options.KINSHIP)
     for name, by_band in counts.items():
         for band in by_band:
             if name not in family[band] and name not in listed:
-                family[band].append(name)
+                at = len(family[band]) if OPTIONS[name].capacity == options.UNLIMITED else len(family[band]) - 1
+                family[band].insert(at, name)
     note = "assumption: docs/assumptions.md A12: in county first, in-house first"
-    if any(family[band][-1] != "ifa_out_of_county" for band in AGE_BANDS):
-        note += "; options after ifa_out_of_county hold census children only"
+    usual = {band: options.FAMILY_16_17 if band == "16-17" else options.FAMILY for band in AGE_BANDS}
+    if any(tuple(family[band]) != usual[band] for band in AGE_BANDS):
+        note += "; options outside the usual list for a band are there for census children"
     return {
         "family": Commented(family, note),
         "residential": list(options.RESIDENTIAL),
@@ -258,24 +279,34 @@ def _recruitment(counts: dict, figures) -> dict:
 
 def _breakdowns(hazard: BreakdownHazard, placed: list) -> dict:
     everywhere = _rate(hazard.breakdowns.values(), hazard.exposure_years.values())
+    events_shown = shown_table(breakdowns_by_source(hazard))  # they add up to the total the basis gives
     rates = {}
     for name in placed:
-        found = [source for source in options.history_options(name) if source in hazard.exposure_years]
-        if not found:
+        source = breakdown_source(hazard, name)
+        if source is None:
             rates[name] = Commented(round(everywhere, 4), "no placement of this kind in the data: all placements' rate")
             continue
-        source = found[0]
         events, exposure = hazard.breakdowns[source], hazard.exposure_years[source]
         pooled = _rate([events], [exposure]) if sum(exposure.values()) >= MIN_EXPOSURE_YEARS else everywhere
         by_band = {band: round(events[band] / exposure[band] if exposure[band] >= MIN_EXPOSURE_YEARS else pooled, 4)
                    for band in AGE_BANDS}
         unknown = ", location unknown" if source in LOCATION_UNKNOWN else ""
         rates[name] = Commented(by_band, (
-            f"{shown(sum(events.values()))} breakdowns in {sum(exposure.values()):.0f} placement-years "
+            f"{events_shown[source]} breakdowns in {sum(exposure.values()):.0f} placement-years "
             f"({source}{unknown})"))
     return Commented(rates, (
         f"{hazard.basis.describe()}. A band with under {MIN_EXPOSURE_YEARS:g} placement-years takes the "
         "option's rate over all bands, or all placements' rate if the option has under that in all"))
+
+
+def breakdowns_by_source(hazard: BreakdownHazard) -> dict:
+    """Breakdowns of each of the history's options over all bands."""
+    return {source: sum(events.values()) for source, events in hazard.breakdowns.items()}
+
+
+def breakdown_source(hazard: BreakdownHazard, name: str) -> str | None:
+    """The history's option whose breakdowns give scenario option `name` its rates (None: all placements')."""
+    return next((source for source in options.history_options(name) if source in hazard.exposure_years), None)
 
 
 def _rate(events, exposures) -> float:

@@ -15,8 +15,11 @@ from sim.report.style import Style, load_style
 from sim.report.summary import console_lines
 from sim.report.sweep_charts import write_sweep_charts
 from sim.run.compare import common_random_numbers
+from sim.run.cost import ASK_ABOVE_SECONDS, Cost, check_memory, run_cost, sweep_cost
+from sim.run.destination import target
 from sim.run.executors import EXECUTORS, open_executor
 from sim.run.fit import fit, parse_free, refuse_existing, write_fit
+from sim.run.interrupts import Terminated, described, exit_code, terminate_raises
 from sim.run.observed import read_observed
 from sim.run.outputs import (
     default_comparison_dir,
@@ -32,10 +35,11 @@ from sim.run.timeseries import PARQUET, export_csv
 from sim.scenario.errors import InputError
 from sim.scenario.files import load_scenario, scenario_yaml
 from sim.scenario.sweep_file import load_sweep
-from sim.scenario.uncertainty import MODES
+from sim.scenario.uncertainty import MODES, for_mode
 from sim.scenario.wording import levers, month, scenario_title
 
 FIT_REPLICATIONS = 40
+MAX_JOBS = 256
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -45,25 +49,28 @@ class OneLineParser(argparse.ArgumentParser):
 
 def main(argv=None) -> int:
     parser = _parser()
-    try:
-        args = parser.parse_args(argv)
-        args.argv = argv
-        return args.command(args)
-    except InputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted; nothing written", file=sys.stderr)
-        return 130
+    with terminate_raises():
+        try:
+            args = parser.parse_args(argv)
+            args.argv = argv
+            return args.command(args)
+        except InputError as error:
+            print(f"{_fresh_line()}error: {error}", file=sys.stderr)
+            return 2
+        except (KeyboardInterrupt, Terminated) as stop:
+            print(f"{_fresh_line()}{described(stop)}; nothing was written", file=sys.stderr)
+            return exit_code(stop)
 
 
 def run_command(args) -> int:
     scenario = load_scenario(args.scenario, _overrides(args))
     jobs = _jobs(args.jobs)
     out_dir = Path(args.out) if args.out else default_out_dir(scenario)
+    target(out_dir, args.force)
+    _agreed(run_cost([for_mode(scenario, args.uncertainty)], jobs), args, args.scenario)
     with open_executor(args.executor, jobs, args.scheduler) as executor:
         write_run(scenario, out_dir, jobs, _progress(args), executor, present, args.uncertainty, args.csv,
-                  _invocation(args))
+                  _invocation(args), args.force)
     _finished(args, out_dir)
     return 0
 
@@ -74,13 +81,15 @@ def compare_command(args) -> int:
     paired = common_random_numbers(as_written, paths, args.seed, args.replications)
     out_dir = Path(args.out) if args.out else default_comparison_dir(paired)
     jobs = _jobs(args.jobs)
+    target(out_dir, args.force)
+    _agreed(run_cost([for_mode(scenario, args.uncertainty) for scenario in paired], jobs), args, args.base)
     order = [scenario.name for scenario in paired]
     bar = _progress(args)
     progress = (lambda done, total, name: bar(order.index(name) * total + done, len(order) * total, name)
                 ) if bar else None
     with open_executor(args.executor, jobs, args.scheduler) as executor:
         write_comparison(paired, as_written, out_dir, jobs, progress, executor, present, args.uncertainty,
-                         args.csv, _invocation(args))
+                         args.csv, _invocation(args), args.force)
     _finished(args, out_dir)
     return 0
 
@@ -99,15 +108,19 @@ def _finished(args, out_dir: Path) -> None:
 def sweep_command(args) -> int:
     sweep = load_sweep(args.sweep)
     out_dir = Path(args.out) if args.out else default_sweep_dir(sweep)
+    jobs = _jobs(args.jobs)
+    target(out_dir, args.force)
+    _agreed(sweep_cost([variant.scenario for variant in sweep.for_mode(args.uncertainty).variants],
+                       sweep.replications, jobs), args, args.sweep)
     bar = _progress_bar() if sys.stderr.isatty() else None
     progress = (lambda done, total: bar(done, total, f"{len(sweep.variants)} variants")) if bar else None
     try:
-        with open_executor(args.executor, _jobs(args.jobs), args.scheduler) as executor:
-            carried = run_sweep(sweep, out_dir, executor, progress, write_sweep_charts, args.uncertainty)
-    except KeyboardInterrupt:
-        print(f"interrupted; completed replications are kept in {journal_dir(out_dir)} and the same command "
-              "resumes from them", file=sys.stderr)
-        return 130
+        with open_executor(args.executor, jobs, args.scheduler) as executor:
+            carried = run_sweep(sweep, out_dir, executor, progress, write_sweep_charts, args.uncertainty, args.force)
+    except (KeyboardInterrupt, Terminated) as stop:
+        print(f"{_fresh_line()}{described(stop)}; completed replications are kept in {journal_dir(out_dir)} and "
+              "the same command resumes from them", file=sys.stderr)
+        return exit_code(stop)
     print(f"wrote {out_dir}" + (f" ({carried} replications carried over from an interrupted run)" if carried else ""))
     return 0
 
@@ -194,9 +207,28 @@ def _overrides(args) -> list[str]:
 def _jobs(jobs) -> int:
     if jobs is None:
         return default_jobs()
-    if jobs < 1:
-        raise InputError("--jobs", "", f"expected a whole number of processes of at least 1, got {jobs}")
+    if not 1 <= jobs <= MAX_JOBS:
+        raise InputError("--jobs", "", f"expected a whole number of processes from 1 to {MAX_JOBS}, got {jobs}")
     return jobs
+
+
+def _agreed(cost: Cost, args, source) -> None:
+    """Refuse a run that cannot fit in memory; ask before one estimated to take long (`--yes` agrees, and off a
+    terminal nobody can, so it is refused saying so)."""
+    check_memory(cost, source)
+    if cost.seconds <= ASK_ABOVE_SECONDS or args.yes:
+        return
+    estimate = f"would take {cost.describe()}"
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        raise InputError(source, "", f"{estimate}; add --yes to run it")
+    print(f"This run {estimate}. Run it? [y/N] ", end="", file=sys.stderr, flush=True)
+    if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+        raise InputError(source, "", f"not run ({estimate})")
+
+
+def _fresh_line() -> str:
+    """On a terminal, what clears a half-drawn progress bar, so that a message starts its own line."""
+    return "\r\x1b[K" if sys.stderr.isatty() else ""
 
 
 def _progress(args):
@@ -332,6 +364,10 @@ def _add_output_options(parser) -> None:
 
 
 def _add_executor_options(parser) -> None:
+    parser.add_argument("--force", action="store_true", help="replace earlier results in --out (only results this "
+                        "program wrote are ever replaced)")
+    parser.add_argument("--yes", action="store_true", help="run without asking even if the run is estimated to "
+                        "take more than ten minutes")
     parser.add_argument("--uncertainty", choices=MODES, default="all",
                         help="what the bands include: chance and the ranges of uncertain figures (all, the default), "
                              "or chance only, every range at its central value (chance)")

@@ -14,9 +14,11 @@ from matplotlib.ticker import PercentFormatter
 
 from calibration.calibrate import report_directory
 from calibration.commented_yaml import Commented, commented_items, scalar
-from calibration.disclosure import NOTE, SMALLEST_SHOWN, blanked, is_small, shown
+from calibration.disclosure import HIDDEN, NOTE, SMALLEST_SHOWN, blanked, is_small, shown, shown_table, stepped, \
+    suppressed
 from calibration.estimate import duration_observations
 from calibration.observed import entries_by_month
+from calibration.scenario_writer import breakdown_source, breakdowns_by_source
 from calibration.survival import distribution, product_limit
 from sim.model.ages import DAYS_PER_YEAR
 from sim.report.charts import (
@@ -118,15 +120,16 @@ def write_backtest_report(result, directory: Path) -> None:
 def _backtest_chart(result, metric: str) -> ChartSpec:
     rows = result.comparison[result.comparison["metric"] == metric]
     score = result.scores.set_index("metric").loc[metric]
-    observed = shown_part(flat_series(rows["date"], blanked(rows["observed"]).to_numpy()))
+    observed = shown_part(flat_series(rows["date"], blanked(rows["observed"], table=False).to_numpy()))
     projected = rows[["date", "p10", "p50", "p90"]]
     area, replicated = result.calibration.scenario.area, result.calibration.scenario.replications
-    title = f"{MEASURES[metric]} fell inside the projected range in {score['coverage']:.0%} of months"
+    title = (f"{MEASURES[metric]} fell inside the projected range in {score['coverage']:.0%} of months"
+             if score["months"] else f"{MEASURES[metric]}: no month can be compared (each observes 1 to 4 children)")
     subtitle = (
         f"{MEASURES[metric]} at month end, {area}, {rows['date'].iloc[0]:%b %Y} to {rows['date'].iloc[-1]:%b %Y}: "
         f"observed, and projected from the data before {result.as_of}. Projected line: median of {replicated} runs; "
-        f"band: 10th to 90th percentile. Mean absolute percentage error {score['mape']:.0%}. Months observing 1 to 4 "
-        "children are left blank."
+        f"band: 10th to 90th percentile. Mean absolute percentage error {_percent(score['mape'])}. Months observing 1 to 4 "
+        "children are left blank, and left out of both scores."
     )
     alt = (f"Line chart. {title}. {subtitle} Projected median {rows['p50'].iloc[0]:,.0f} in the first month and "
            f"{rows['p50'].iloc[-1]:,.0f} in the last.")
@@ -148,7 +151,7 @@ def _backtest_report(result, specs) -> str:
         "10-90% band. MAPE: mean absolute percentage error of the projected median, over months observing any child. "
         + NOTE,
         markdown_table(["measure", "months", "coverage", "MAPE"], [
-            [MEASURES[row.metric], row.months, f"{row.coverage:.0%}", f"{row.mape:.1%}"]
+            [MEASURES[row.metric], row.months, _percent(row.coverage), _percent(row.mape, 1)]
             for row in result.scores.itertuples()
         ]),
         *not_compared,
@@ -162,7 +165,8 @@ def _backtest_report(result, specs) -> str:
 
 def _report(calibration, specs, scenario_file: str) -> str:
     history, census, free = calibration.history, calibration.census, calibration.free
-    entries_by_year = calibration.estimates.entries.counts_by_year
+    entries_by_year = shown_table(calibration.estimates.entries.counts_by_year)
+    hidden = _hidden_figures(calibration)
     sections = [
         f"# Calibration of {calibration.scenario.area} from SSDA903",
         f"Scenario: `{scenario_file}`, starting {calibration.scenario.start_date} from the census of "
@@ -170,8 +174,8 @@ def _report(calibration, specs, scenario_file: str) -> str:
         f"{NOTE} The scenario file itself holds exact counts for the model: do not publish it as is.",
         "## Figures in the scenario",
         markdown_table(["key", "value", "basis or source"], [
-            [".".join(map(str, path)), _value(node.value, node.counts), node.comment]
-            for path, node in commented_items(calibration.tree)
+            [key, _value(node.value, node.counts, hidden.get(key, ())), node.comment]
+            for key, node in ((".".join(map(str, path)), node) for path, node in commented_items(calibration.tree))
         ]),
         "## Fitted parameters",
         markdown_table(["parameter", "value", "how"], [
@@ -179,9 +183,9 @@ def _report(calibration, specs, scenario_file: str) -> str:
             ["in-house occupancy", f"{free.occupancy.value:g}", free.occupancy.note],
         ]),
         "## Entries by collection year",
-        markdown_table(["year", "entries"], [[year, shown(n)] for year, n in entries_by_year.items()]),
+        markdown_table(["year", "entries"], list(entries_by_year.items())),
         f"## Children in care on {census.census_date}, as the return records their placements",
-        markdown_table(["placement", "children"], [[LABELS[name], shown(n)] for name, n in _totals(census).items()]),
+        markdown_table(["placement", "children"], [[LABELS[name], n] for name, n in shown_table(_totals(census)).items()]),
         "## Figures from outside the return",
         markdown_table(["parameter", "value", "area", "period", "source", "strength"], [
             [f.parameter, f.written, f.area, f.period, f.source, f.strength] for f in calibration.figures.values()
@@ -203,19 +207,68 @@ def markdown_table(header: list, rows: list) -> str:
     return "\n".join("| " + " | ".join(str(cell).replace("|", "/") for cell in line) + " |" for line in lines)
 
 
-def _value(value, counts: bool) -> str:
-    """As in the scenario file, but counts of children suppressed and a census by its options' totals only
-    (beside a total, one band's count would give away another's)."""
+def _value(value, counts: bool, hidden) -> str:
+    """As in the scenario file, but counts of children suppressed, a census by its options' totals only (beside
+    a total, one band's count would give away another's), and what `hidden` names (`_hidden_figures`) as [c]."""
     if isinstance(value, dict) and any(isinstance(item, Commented) for item in value.values()):
         return "(each below)"
+    if hidden is True:
+        return HIDDEN
     if counts and isinstance(value, dict):
-        return ", ".join(f"{key} {shown(sum(by_band.values()))}" for key, by_band in value.items())
+        totals = shown_table({key: sum(by_band.values()) for key, by_band in value.items()})
+        return ", ".join(f"{key} {total}" for key, total in totals.items())
+    if isinstance(value, dict) and hidden:
+        return "{" + ", ".join(f"{scalar(key)}: {HIDDEN if key in hidden else scalar(item)}"
+                               for key, item in value.items()) + "}"
     return shown(value) if counts else scalar(value)
 
 
+def _hidden_figures(calibration) -> dict:
+    """Key path -> True (the figure is suppressed) or the keys within it that are: every figure that would let
+    a suppressed count be worked out (calibration.disclosure)."""
+    estimates, tree = calibration.estimates, calibration.tree
+    entries = estimates.entries
+    hidden = {}
+    if is_small(entries.basis.n) or suppressed(entries.counts_by_year).any():  # the fit recovers the years' counts
+        hidden["demand.entries_per_year"] = hidden["demand.trend_per_year"] = True
+    by_band = {band: round(share * estimates.age_mix.basis.n) for band, share in estimates.age_mix.shares.items()}
+    hidden["demand.age_mix"] = _keys(suppressed(by_band))
+    hidden["demand.residential_share"] = {
+        band for band, share in estimates.residential_share.shares.items()
+        if _two_way(round(share * by_band.get(band, 0)), by_band.get(band, 0))}
+    kinship = estimates.kinship_share
+    if _two_way(round(kinship.value * kinship.basis.n), kinship.basis.n):
+        hidden["demand.kinship_share"] = True
+    census = tree["initial_state"]["children_in_care"].value
+    options = _keys(suppressed({option: sum(counts.values()) for option, counts in census.items()}))
+    hidden.update({f"placements.{option}.capacity": True for option in options})
+    if "in_house_fostering" in options:
+        hidden["carers.initial_households"] = True
+    if is_small(sum(sum(counts.values()) for counts in census.values())):
+        hidden["carers.recruitment.enquiries_per_month"] = True
+    hazard = estimates.breakdowns
+    by_source = breakdowns_by_source(hazard)
+    concealed = suppressed(by_source)
+    for option in tree["breakdowns"]["rate_per_year"].value:  # a pooled rate times its exposure is its count
+        source = breakdown_source(hazard, option)
+        if (concealed[source] if source is not None else False) or is_small(sum(by_source.values())):
+            hidden[f"breakdowns.rate_per_year.{option}"] = True
+    return hidden
+
+
+def _two_way(part: int, total: int) -> bool:
+    """Whether a share `part` of `total` (and so its complement) must be suppressed."""
+    return bool(suppressed([part, total - part]).any())
+
+
+def _keys(hidden: pd.Series) -> set:
+    return set(hidden[hidden].index)
+
+
 def _totals(census) -> pd.Series:
+    """Children by placement type, every type listed (an empty one among suppressed ones hides which is empty)."""
     totals = pd.Series({option: sum(by_band.values()) for option, by_band in census.counts.items()}, dtype=int)
-    return totals.sort_values(ascending=False, kind="stable")
+    return totals.reindex(list(LABELS), fill_value=0).sort_values(ascending=False, kind="stable")
 
 
 def _durations_chart(calibration):
@@ -225,12 +278,16 @@ def _durations_chart(calibration):
     frames = []
     for index, band in enumerate(groups):
         fitted = distribution(care.family, care.mean_years[band], care.cv).sf(times)
-        observed = product_limit(durations, index, times, SMALLEST_SHOWN)
+        band_exits = durations.years[(durations.group == index) & durations.exited]
+        exits_by = np.searchsorted(np.sort(band_exits), times, side="right")
+        observed = stepped(product_limit(durations, index, times, SMALLEST_SHOWN), exits_by)
         frames += [pd.DataFrame({"band": band, "curve": curve, "years": times, "share": share})
                    for curve, share in ((OBSERVED, observed), (FITTED, fitted))]
     curves = pd.concat(frames, ignore_index=True)
     observed = curves[curves["curve"] == OBSERVED]
     curves = curves[curves["band"].isin(observed.dropna()["band"])]
+    if curves.empty:  # no band with enough children to show
+        return None
     after_one = curves[np.isclose(curves["years"], 1.0)].pivot(index="band", columns="curve", values="share")
     after_one = after_one.reindex([band for band in groups if band in after_one.index])
     title = "The fitted times in care follow the observed ones" if _close(after_one) else \
@@ -238,7 +295,8 @@ def _durations_chart(calibration):
     subtitle = (f"Share of children still in care by years since entering, by age band at entry, "
                 f"{calibration.scenario.area}, {_period(calibration)}. Observed: Kaplan-Meier estimate allowing "
                 f"for censoring and for stays begun before the data, shown while {SMALLEST_SHOWN} or more remain "
-                f"at risk. Fitted: {care.family} distribution, maximum likelihood.")
+                f"at risk and moving only after {SMALLEST_SHOWN} or more exits. Fitted: {care.family} distribution, "
+                "maximum likelihood.")
     alt = " ".join([f"Small multiple line charts. {title}.", subtitle, *(
         f"Aged {band}: after one year, observed {_percent(row.get(OBSERVED))}, fitted {_percent(row.get(FITTED))}."
         for band, row in after_one.iterrows())])
@@ -252,30 +310,52 @@ def _entries_chart(calibration):
     days = dates.dt.day  # in the month, as each date is a month end
     middle = (dates - pd.Timestamp(entries.basis.start)).dt.days - days / 2
     fitted = [entries.per_year_at(at / DAYS_PER_YEAR) * n / DAYS_PER_YEAR for at, n in zip(middle, days)]
-    observed = shown_part(flat_series(dates, blanked(counts.astype(float)).to_numpy()))
+    observed = shown_part(flat_series(dates, _months_shown(counts, entries.counts_by_year).to_numpy()))
+    subtitle = (f"Children entering care each month, {calibration.scenario.area}, {_period(calibration)}. "
+                "Months with 1 to 4 entries, and others where one would give such a count away, are left blank.")
+    if _hidden_figures(calibration).get("demand.trend_per_year"):  # the fitted trend would give the years' counts
+        title = "Entries into care each month"
+        if observed.empty:
+            return None
+        series = [(OBSERVED, observed)]
+        alt = f"Line chart. {title}. {subtitle} {shown(int(counts.sum()))} entries in {len(counts)} months."
+        return ChartSpec("entries", title, subtitle, _source(calibration), "Entries a month", tuple(series), alt)
     series = [(OBSERVED, observed)] * (not observed.empty) + [("Fitted trend", flat_series(dates, np.array(fitted)))]
     trend = entries.trend_per_year
     title = ("Entries into care stayed about level" if abs(trend) < 0.02 else
              f"Entries into care {'rose' if trend > 0 else 'fell'} by about {abs(trend):.0%} a year")
-    subtitle = (f"Children entering care each month, {calibration.scenario.area}, {_period(calibration)}. "
-                "Months with 1 to 4 entries are left blank. Fitted: Poisson log-linear trend in annual entries.")
+    subtitle += " Fitted: Poisson log-linear trend in annual entries."
     alt = (f"Line chart. {title}. {subtitle} {shown(int(counts.sum()))} entries in {len(counts)} months; fitted "
            f"rate {fitted[0]:.1f} a month at the start and {fitted[-1]:.1f} at the end.")
     return ChartSpec("entries", title, subtitle, _source(calibration), "Entries a month", tuple(series), alt)
 
 
+def _months_shown(counts: pd.Series, by_year: dict) -> pd.Series:
+    """Entries by month, blank where suppressed: the months of a collection year add up to its count in the
+    report's table, so each year's months are a table of their own, and a year suppressed there hides them all."""
+    dates = pd.to_datetime(pd.Series(counts.index, index=counts.index))
+    years = (dates.dt.year - (dates.dt.month < 4)).map(lambda year: f"{year}-{(year + 1) % 100:02d}")
+    hidden_years = suppressed(by_year)
+    shown_counts = counts.astype(float)
+    for year, months in shown_counts.groupby(years):
+        shown_counts[months.index] = np.nan if hidden_years.get(year, False) else blanked(months).to_numpy()
+    return shown_counts
+
+
 def _placement_chart(calibration):
     census = calibration.census
     totals = _totals(census)
-    bars = totals[(totals > 0) & ~totals.map(is_small)]
+    concealed = suppressed(totals)
+    bars = totals[(totals > 0) & ~concealed]
     if bars.empty:
         return None
-    hidden = int(totals.map(is_small).sum())
+    hidden = int(concealed.sum())
     labels = [textwrap.fill(LABELS[option], 14) for option in bars.index]
     day = f"{census.census_date.day} {census.census_date:%B %Y}"
     title = f"{LABELS[bars.index[0]]} held more children in care on {day} than any other placement"
     subtitle = (f"Children in care on {day} by placement as the return records it, {calibration.scenario.area}."
-                + (f" {hidden} placement types with 1 to 4 children not shown." if hidden else ""))
+                + (f" {hidden} placement types not shown (1 to 4 children, or a number that would give such a "
+                   "count away)." if hidden else ""))
     frame = pd.DataFrame({"series": "Children in care", "category": labels, "segment": "Children",
                           "value": bars.to_numpy()})
     values = ", ".join(f"{LABELS[option]} {n}" for option, n in bars.items())
@@ -299,8 +379,8 @@ def _close(after_one: pd.DataFrame) -> bool:
     return bool((after_one[OBSERVED] - after_one[FITTED]).abs().max() < 0.05)
 
 
-def _percent(value) -> str:
-    return "not shown" if value is None or pd.isna(value) else f"{value:.0%}"
+def _percent(value, decimals: int = 0) -> str:
+    return "not shown" if value is None or pd.isna(value) else f"{value:.{decimals}%}"
 
 
 def _period(calibration) -> str:

@@ -19,7 +19,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, MaxNLocator, StrMethodFormatter
+
+from sim.report.text import printable
 
 STYLE = Path(__file__).with_name("committee.mplstyle")
 COLOURS = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
@@ -233,6 +236,8 @@ def draw(spec) -> Figure:
     plot_top, plot_bottom = _place_text(fig, spec, plot_height)
     fig.get_layout_engine().set(rect=(0, plot_bottom, 1, plot_top - plot_bottom))
     spec.draw(fig)
+    for text in fig.findobj(Text):
+        text.set_text(printable(text.get_text()))
     return fig
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from sim.report.chart_set import write_charts
 from sim.report.pack import write_pack
 from sim.report.style import Style
+from sim.run.destination import claimed
 from sim.run.saved_results import load_results
 
 PRESENTED = ("charts", "pack.html", "pack.xlsx")
@@ -31,18 +32,19 @@ def present(directory: Path) -> None:
 def republish(saved, style) -> None:
     """Rebuild in place: build beside the results, then swap each presented file in; on failure change nothing."""
     directory = saved.directory
-    staging = directory / ".presented.partial"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
-        publish(saved, staging, style)
-    except BaseException:
+    with claimed(directory):  # a run writing there, or another rebuild, stops this one at once
+        staging = directory / ".presented.partial"
         shutil.rmtree(staging, ignore_errors=True)
-        raise
-    for name in PRESENTED:
-        if (staging / name).exists():
-            _replace(staging / name, directory / name, staging / f"old-{name}")
-    shutil.rmtree(staging)
+        staging.mkdir()
+        try:
+            publish(saved, staging, style)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        for name in PRESENTED:
+            if (staging / name).exists():
+                _replace(staging / name, directory / name, staging / f"old-{name}")
+        shutil.rmtree(staging)
 
 
 def _replace(new: Path, old: Path, retired: Path) -> None:

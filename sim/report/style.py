@@ -10,21 +10,21 @@ import difflib
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import AfterValidator, Field, Strict, ValidationError, field_validator
 
 from sim.report.chart_set import CHART_STEMS
 from sim.report.charts import COLOURS, MAX_LINES, SOURCE
 from sim.scenario.files import one_line_error, read_yaml_mapping
-from sim.scenario.schema import Frozen
+from sim.scenario.schema import Frozen, Text, named
 
-Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
+Colour = Annotated[str, Strict(), AfterValidator(named(r"#[0-9A-Fa-f]{6}", "a colour such as #12436D"))]
 
 
 class Style(Frozen):
-    source: str = SOURCE
+    source: Text = SOURCE
     # a chart of differences from the base colours its options from the second colour on
     colours: Annotated[tuple[Colour, ...], Field(min_length=MAX_LINES + 1)] = COLOURS
-    titles: dict[str, str] = {}
+    titles: dict[str, Text] = {}
 
     @field_validator("titles")
     @classmethod

@@ -22,6 +22,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from sim.report.text import printable
+
 COUNT, DECIMAL, MONEY, PERCENT, DATE = "#,##0", "#,##0.0", "£#,##0", "0.0%", "mmmm yyyy"
 TITLE, HEADING = Font(bold=True, size=14), Font(bold=True, size=11)
 SHEET_NAME_LENGTH = 31
@@ -66,27 +68,27 @@ def write_workbook(path, cover: Cover, sheets: list, notes: list) -> None:
 
 
 def _cover(sheet, cover: Cover) -> None:
-    sheet["A1"] = cover.title
+    sheet["A1"] = printable(cover.title)
     sheet["A1"].font = TITLE
     row = 2
     for heading, text in cover.paragraphs:
-        sheet.cell(row + 1, 1, heading).font = HEADING
-        sheet.cell(row + 2, 1, text).alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.cell(row + 1, 1, printable(heading)).font = HEADING
+        sheet.cell(row + 2, 1, printable(text)).alignment = Alignment(wrap_text=True, vertical="top")
         row += 3
     sheet.column_dimensions["A"].width = 110
 
 
 def _table_sheet(book, sheet: Sheet, links: bool = False) -> None:
     page = book.create_sheet(sheet.name[:SHEET_NAME_LENGTH])
-    page["A1"] = sheet.title
+    page["A1"] = printable(sheet.title)
     page["A1"].font = TITLE
     lines = ["This worksheet contains one table.", *sheet.notes]
     for offset, line in enumerate(lines, start=2):
-        page.cell(offset, 1, line)
+        page.cell(offset, 1, printable(line))
     header = len(lines) + 2
     columns = list(sheet.frame.columns)
     for column, name in enumerate(columns, start=1):
-        page.cell(header, column, str(name)).font = Font(bold=True)
+        page.cell(header, column, printable(str(name))).font = Font(bold=True)
     for offset, row in enumerate(sheet.frame.itertuples(index=False), start=header + 1):
         row_format = sheet.row_format(row) if sheet.row_format else None
         for column, (name, value) in enumerate(zip(columns, row), start=1):
@@ -120,6 +122,8 @@ def _excel_value(value):
         return value.to_pydatetime()
     if isinstance(value, (float, np.floating)) and math.isnan(value):
         return None
+    if isinstance(value, str):
+        return printable(value)  # openpyxl refuses control characters
     return value.item() if hasattr(value, "item") else value
 
 

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import multiprocessing
 
+from sim.run.interrupts import interrupts_ignored, quiet_worker
 from sim.scenario.errors import InputError
 
 EXECUTORS = ("processes", "dask")
@@ -62,7 +63,7 @@ def open_executor(kind: str = "processes", jobs: int = 1, scheduler: str | None 
     elif jobs <= 1:
         yield Serial()
     else:
-        with multiprocessing.get_context(_start_method()).Pool(jobs) as pool:
+        with multiprocessing.get_context(_start_method()).Pool(jobs, initializer=quiet_worker) as pool:
             yield Processes(pool, jobs)
 
 
@@ -94,8 +95,12 @@ def _dask_client(jobs: int, scheduler: str | None):
         with client:
             yield client
         return
-    with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None, silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+    # Its worker processes start now, and keep SIGINT ignored. Their logs are silenced but for the critical: a
+    # unit's own error comes back with its result, and a stopped run's workers would log the lost scheduler.
+    with interrupts_ignored():
+        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=None, silence_logs=logging.CRITICAL)
+    with cluster, Client(cluster) as client:
         yield client
 
 

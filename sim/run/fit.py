@@ -14,14 +14,16 @@ import math
 import os
 import re
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from sim.run.destination import file_target, staged_directory, staged_file, target
 from sim.run.observed import Point, values_of
-from sim.run.outputs import staged_directory
+from sim.run.outputs import write_manifest
 from sim.run.runner import RunShape, replications
 from sim.scenario.errors import InputError
 from sim.scenario.files import load_scenario, validate_raw
@@ -273,26 +275,23 @@ def write_fit(result: Fit, free: tuple[Free, ...], scenario_path, observed_path,
     header = (f"{out_path.stem}: {scenario_path.name} fitted to what happened. Everything not set below is as "
               f"{scenario_path.name} has it, with its sources.")
     text = fitted_yaml(result, free, extends, _name(out_path), Path(observed_path).name, header)
-    with staged_directory(report_dir) as staging:
+    with staged_file(out_path, force) as partial, \
+            staged_directory(report_dir, force, "--out (its report directory)") as staging:
         result.points.to_csv(staging / "points.csv", index=False, float_format="%.6g")
         result.bands.to_csv(staging / "bands.csv", index=False, float_format="%.6g")
         if present:
             present(result, staging)
-        partial = out_path.with_name(f".{out_path.name}.partial")
+        write_manifest(staging, {"kind": "fit", "package_version": metadata.version("sufficiency")})
         partial.write_text(text, encoding="utf-8")
-        try:
-            load_scenario(partial)
-        except InputError:
-            partial.unlink()
-            raise
-        os.replace(partial, out_path)
+        load_scenario(partial)  # what is written is what was checked
     return report_dir
 
 
 def refuse_existing(out_path, force: bool) -> None:
-    """A fitted scenario never replaces a file unless asked to."""
-    if Path(out_path).exists() and not force:
-        raise InputError(out_path, "", "exists; choose another --out, or add --force to replace it")
+    """A fitted scenario never replaces a file unless asked to, nor its report a directory of anything else:
+    said before any work (sim/run/destination.py)."""
+    file_target(out_path, force)
+    target(Path(out_path).with_name(f"{Path(out_path).stem}_fit"), force, "--out (its report directory)")
 
 
 def _name(path: Path) -> str:

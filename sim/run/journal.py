@@ -5,11 +5,13 @@ temporary name and renamed, so a file is either whole or absent; a unit is
 done exactly when its file exists, so a rerun skips it and never counts it
 twice. When every replication of a variant is in, they are joined into one
 file per variant. The journal records the identity of its sweep and refuses
-to serve another.
+to serve another. A file that cannot be read whole (a disk that filled, a
+file cut short by hand) is set aside: its units run again.
 """
 
 import io
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -18,6 +20,7 @@ import numpy as np
 from sim.scenario.errors import InputError
 
 IDENTITY = "identity"
+UNIT_FILE = re.compile(r"(\d+)(?:-(\d+))?\.npy")  # a variant's joined file, or one replication's
 
 
 class Journal:
@@ -31,7 +34,9 @@ class Journal:
         """The journal in `directory`, created if absent; InputError if it holds another sweep's work."""
         journal = cls(directory, replications)
         marker = journal.directory / IDENTITY
-        if marker.is_file() and marker.read_text() != identity:
+        if journal.directory.exists() and not journal.directory.is_dir():
+            raise InputError(journal.directory, "", "is in the way of the sweep's journal and is not one; move it")
+        if marker.is_file() and marker.read_text(errors="replace") != identity:
             raise InputError(journal.directory, "", "holds an interrupted run of a different sweep (its file or a "
                                                     "scenario changed since); delete it to start afresh")
         journal.directory.mkdir(parents=True, exist_ok=True)
@@ -53,7 +58,12 @@ class Journal:
 
     def values(self, variant: int) -> np.ndarray:
         """replications x months x metrics of a complete variant."""
-        return np.load(self._variant_path(variant))
+        path = self._variant_path(variant)
+        try:
+            return np.load(path)
+        except (OSError, ValueError, EOFError):
+            raise InputError(path, "", "cannot be read whole (cut short?); run the same command again to run "
+                                       "its replications again") from None
 
     def remove(self) -> None:
         shutil.rmtree(self.directory)
@@ -67,8 +77,16 @@ class Journal:
             path.unlink()
 
     def _scan(self) -> None:
+        for path in self.directory.glob("*.npy.tmp"):  # written when the run was killed: never renamed
+            path.unlink()
         for path in self.directory.glob("*.npy"):
-            variant, _, replication = path.stem.partition("-")
+            named = UNIT_FILE.fullmatch(path.name)
+            if not named:
+                continue  # not the journal's
+            if not _whole(path):
+                path.unlink()
+                continue
+            variant, replication = named.groups()
             if replication:
                 self._units.setdefault(int(variant), set()).add(int(replication))
             else:
@@ -82,6 +100,15 @@ class Journal:
 
     def _variant_path(self, variant: int) -> Path:
         return self.directory / f"{variant}.npy"
+
+
+def _whole(path: Path) -> bool:
+    """Whether a journal file holds a whole array: its header reads and its data is all there."""
+    try:
+        np.load(path, mmap_mode="r")
+    except (OSError, ValueError, EOFError):
+        return False
+    return True
 
 
 def _npy(values: np.ndarray) -> bytes:

@@ -1,9 +1,8 @@
-"""A run's output directory: written under a temporary name and renamed only when complete."""
+"""A run's output directory: written under a temporary name and renamed only when complete (destination.py)."""
 
 import contextlib
 import datetime as dt
 import json
-import shutil
 import subprocess
 import sys
 from importlib import metadata
@@ -13,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from sim.run.compare import ScenarioValues, differences_table, headline_table
-from sim.run.results import DERIVED_METRICS, summarise, with_derived_metrics, write_summary
+from sim.run.destination import safe_component, staged_directory
+from sim.run.results import DERIVED_METRICS, check_finite, summarise, with_derived_metrics, write_summary
 from sim.run.runner import RunShape, replications
 from sim.run.saved_results import COMPARISON, RUN
 from sim.run.steady_state import steady_state
@@ -23,45 +23,30 @@ from sim.scenario.prices import prices_manifest
 from sim.scenario.uncertainty import BAND_WORDING, bands, described_ranges, for_mode
 
 
+MAX_COMPARISON_NAME = 150  # five scenario names of 25 characters; file systems allow 255
+
+
 def default_out_dir(scenario) -> Path:
-    return Path("outputs") / scenario.name
-
-
-@contextlib.contextmanager
-def staged_directory(final: Path):
-    """Yield a temporary sibling of `final`; on success it replaces `final`, on failure it is removed."""
-    final = Path(final)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    staging = final.parent / f".{final.name}.partial"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    retired = final.parent / f".{final.name}.old"
-    if final.exists():
-        shutil.rmtree(retired, ignore_errors=True)
-        final.rename(retired)
-    staging.rename(final)
-    shutil.rmtree(retired, ignore_errors=True)
+    return Path("outputs") / safe_component(scenario.name)
 
 
 def default_comparison_dir(scenarios: list) -> Path:
-    """outputs/compare_<base>_vs_<option>_vs_..., naming every scenario compared."""
-    return Path("outputs") / ("compare_" + "_vs_".join(scenario.name for scenario in scenarios))
+    """outputs/compare_<base>_vs_<option>_vs_..., naming every scenario compared (one safe path component)."""
+    return Path("outputs") / safe_component("compare_" + "_vs_".join(scenario.name for scenario in scenarios),
+                                            limit=MAX_COMPARISON_NAME)
 
 
 def write_run(scenario, out_dir: Path, jobs: int, progress=None, executor=None, present=None,
-              uncertainty: str = "all", csv: bool = False, invocation: dict | None = None) -> Path:
+              uncertainty: str = "all", csv: bool = False, invocation: dict | None = None,
+              force: bool = False) -> Path:
     """Run every replication of `scenario` (on `executor` if given) and write its results directory;
     `present(directory)`, if given, adds the charts and the pack before the directory takes its final name.
     `uncertainty` "chance" runs every range at its central value (sim.scenario.uncertainty); `csv` adds
-    timeseries.csv; `invocation` (the command line and its --set overrides) goes into the manifest."""
+    timeseries.csv; `invocation` (the command line and its --set overrides) goes into the manifest; `force`
+    replaces earlier results there (sim.run.destination)."""
     started = utc_now()
     scenario = for_mode(scenario, uncertainty)
-    with staged_directory(out_dir) as staging:
+    with staged_directory(out_dir, force) as staging:
         (staging / "scenario.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
         with _timeseries(staging, compared=False, csv=csv) as timeseries:
             values = _simulate(scenario, jobs, timeseries, progress, executor=executor)
@@ -76,17 +61,17 @@ def write_run(scenario, out_dir: Path, jobs: int, progress=None, executor=None, 
 
 def write_comparison(paired: list, as_written: list, out_dir: Path, jobs: int, progress=None,
                      executor=None, present=None, uncertainty: str = "all", csv: bool = False,
-                     invocation: dict | None = None) -> Path:
+                     invocation: dict | None = None, force: bool = False) -> Path:
     """Run each scenario (the base first) and write the comparison directory.
 
     `paired` share one seed and replication count (compare.common_random_numbers);
     `as_written` are the same scenarios as their files give them, for the manifest; `present`,
-    `uncertainty`, `csv` and `invocation` as for write_run.
+    `uncertainty`, `csv`, `invocation` and `force` as for write_run.
     """
     started = utc_now()
     paired = [for_mode(scenario, uncertainty) for scenario in paired]
     base = paired[0]
-    with staged_directory(out_dir) as staging:
+    with staged_directory(out_dir, force) as staging:
         (staging / "scenarios").mkdir()
         results = {}
         with _timeseries(staging, compared=True, csv=csv) as timeseries:
@@ -126,6 +111,7 @@ def _simulate(scenario, jobs: int, timeseries, progress, name: str | None = None
     count = scenario.replications
     values = np.empty((count, len(shape.dates), len(metrics)))
     for replication, result in replications(scenario, count, jobs, executor):
+        check_finite(result, shape, f"replication {replication} of {scenario.name}")
         values[replication] = with_derived_metrics(shape.metrics, result)
         timeseries.add(replication, shape.dates, metrics, values[replication], name)
         if progress:

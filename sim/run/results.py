@@ -1,11 +1,28 @@
 """Results of many replications: the tidy time series and its summary across replications."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+
+from sim.scenario.reading import read_csv
 
 SUMMARY_COLUMNS = ["date", "metric", "mean", "p10", "p50", "p90"]
 SHARE_IN_COUNTY = "share_in_county"
 DERIVED_METRICS = (SHARE_IN_COUNTY,)
+
+
+class NonFiniteResult(RuntimeError):
+    """A replication gave infinity or NaN: a bug (the schema bounds every input), never written to an output."""
+
+
+def check_finite(values: np.ndarray, shape, what: str) -> None:
+    """Refuse a months x metrics result holding a value that is not finite, naming the first."""
+    bad = np.argwhere(~np.isfinite(values))
+    if len(bad):
+        month, metric = bad[0]
+        raise NonFiniteResult(f"{what} gave {values[month, metric]} for {shape.metrics[metric]} in "
+                              f"{shape.dates[month]}: a bug; nothing was written (please report it)")
 
 
 def with_derived_metrics(metrics: list, values: np.ndarray) -> np.ndarray:
@@ -37,8 +54,12 @@ def summarise(values: np.ndarray, shape) -> pd.DataFrame:
 
 
 def write_summary(summary: pd.DataFrame, path) -> None:
+    """A table as CSV; a missing value (a figure that does not apply) is left blank, infinity is refused."""
+    numbers = summary.select_dtypes("number").to_numpy(dtype=float)
+    if np.isinf(numbers).any():
+        raise NonFiniteResult(f"an infinite value in {Path(path).name}: a bug; nothing was written (please report it)")
     summary.to_csv(path, index=False, float_format="%.10g")
 
 
 def read_summary(path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype={"scenario": str, "date": str, "metric": str})
+    return read_csv(path, dtype={"scenario": str, "date": str, "metric": str})

@@ -13,10 +13,12 @@ import pandas as pd
 from sim.run.results import read_summary
 from sim.scenario.errors import InputError
 from sim.scenario.files import load_scenario
+from sim.scenario.reading import read_csv, read_text
 from sim.scenario.uncertainty import BAND_WORDING, CHANCE
 from sim.scenario.wording import plain, scenario_title
 
 RUN, COMPARISON = "run", "comparison"
+MAX_MANIFEST_BYTES = 2**20
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,13 +101,13 @@ def _comparison(directory: Path, manifest: dict) -> SavedResults:
     return SavedResults(
         directory, COMPARISON, manifest, scenarios,
         summary=read_summary(_required(directory, "summary.csv")),
-        differences=pd.read_csv(_required(directory, "differences.csv"), dtype={"date": str}),
+        differences=read_csv(_required(directory, "differences.csv"), dtype={"date": str}),
         headline=_headline(_required(directory, "headline.csv")),
     )
 
 
 def _headline(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype={"scenario": str, "date": str})
+    return read_csv(path, dtype={"scenario": str, "date": str})
 
 
 def _manifest(directory: Path) -> dict:
@@ -114,8 +116,8 @@ def _manifest(directory: Path) -> dict:
         raise InputError(directory, "", "not a results directory (no manifest.json); "
                                         "expected a directory written by sufficiency run or compare")
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        manifest = json.loads(read_text(path, MAX_MANIFEST_BYTES))
+    except json.JSONDecodeError as error:
         raise InputError(path, "", f"not valid JSON ({error})") from None
     if not isinstance(manifest, dict) or "replications" not in manifest:
         raise InputError(path, "", "not a results manifest (no replications)")

@@ -15,9 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.run.destination import claimed, safe_component, staged_directory, target
 from sim.run.journal import Journal
-from sim.run.outputs import run_manifest, staged_directory, utc_now, write_manifest
-from sim.run.results import summarise, with_derived_runs
+from sim.run.outputs import run_manifest, utc_now, write_manifest
+from sim.run.results import check_finite, summarise, with_derived_runs
 from sim.run.runner import RunShape, run_replication
 from sim.run.sensitivity import OUTCOMES, indices
 from sim.scenario.sweep_file import REGIONAL_TOTAL, sweep_yaml, value_at
@@ -27,7 +28,7 @@ FLOAT_FORMAT = "%.10g"
 
 
 def default_sweep_dir(sweep) -> Path:
-    return Path("outputs") / f"sweep_{sweep.name}"
+    return Path("outputs") / f"sweep_{safe_component(sweep.name)}"
 
 
 def journal_dir(out_dir) -> Path:
@@ -35,31 +36,36 @@ def journal_dir(out_dir) -> Path:
     return out_dir.parent / f".{out_dir.name}.journal"
 
 
-def run_sweep(sweep, out_dir, executor, progress=None, present=None, uncertainty: str = "all") -> int:
+def run_sweep(sweep, out_dir, executor, progress=None, present=None, uncertainty: str = "all",
+              force: bool = False) -> int:
     """Run every unit not yet in the journal, then write the results directory; the units carried over.
     `present(sweep, outcomes, directory)`, if given, adds the charts before the directory takes its final name;
-    `uncertainty` "chance" runs every variant's ranges at their central values."""
+    `uncertainty` "chance" runs every variant's ranges at their central values; `force` replaces earlier
+    results in `out_dir`. The run holds `out_dir` (and so its journal) throughout: another run into it stops."""
     started = utc_now()
     sweep = sweep.for_mode(uncertainty)
-    journal = Journal.open(journal_dir(out_dir), sweep.identity(), sweep.replications)
-    carried = journal.count()
-    pending = [(variant, replication) for variant in range(len(sweep.variants))
-               for replication in range(sweep.replications) if not journal.done(variant, replication)]
-    units = ((sweep.variants[variant].scenario, replication) for variant, replication in pending)
-    total = len(sweep.variants) * sweep.replications
-    for done, ((variant, replication), values) in enumerate(
-            zip(pending, executor.starmap(run_replication, units)), start=carried + 1):
-        journal.record(variant, replication, values)
-        if progress:
-            progress(done, total)
-    _write_sweep(sweep, journal, Path(out_dir), started, carried, present)
-    journal.remove()
+    with claimed(target(out_dir, force), out_dir):
+        journal = Journal.open(journal_dir(out_dir), sweep.identity(), sweep.replications)
+        carried = journal.count()
+        pending = [(variant, replication) for variant in range(len(sweep.variants))
+                   for replication in range(sweep.replications) if not journal.done(variant, replication)]
+        units = ((sweep.variants[variant].scenario, replication) for variant, replication in pending)
+        total = len(sweep.variants) * sweep.replications
+        shapes = [RunShape.of(variant.scenario) for variant in sweep.variants]
+        for done, ((variant, replication), values) in enumerate(
+                zip(pending, executor.starmap(run_replication, units)), start=carried + 1):
+            check_finite(values, shapes[variant], f"replication {replication} of variant {sweep.variants[variant].name}")
+            journal.record(variant, replication, values)
+            if progress:
+                progress(done, total)
+        _write_sweep(sweep, journal, Path(out_dir), started, carried, present, force)
+        journal.remove()
     return carried
 
 
-def _write_sweep(sweep, journal: Journal, out_dir: Path, started: str, carried: int, present) -> None:
+def _write_sweep(sweep, journal: Journal, out_dir: Path, started: str, carried: int, present, force: bool) -> None:
     base = sweep.variants[0].scenario
-    with staged_directory(out_dir) as staging:
+    with staged_directory(out_dir, force) as staging:
         (staging / "sweep.yaml").write_text(sweep_yaml(sweep), encoding="utf-8")
         _variants_table(sweep).to_csv(staging / "variants.csv", index=False)
         outcomes = _write_summary(sweep, journal, staging / "summary.csv")

@@ -3,21 +3,34 @@
 import difflib
 
 from sim.scenario.errors import InputError
+from sim.scenario.problems import listed
+from sim.scenario.schema import MAX_ENQUIRIES_PER_MONTH, MAX_ENTRIES_PER_YEAR
 from sim.scenario.uncertainty import highest
 
 IN_HOUSE = "in_house_fostering"
 
 
 def check_consistency(scenario, source: str) -> None:
-    for check in (*SETTING_CHECKS, _census_fits, _dates_from_start):
-        check(scenario, source)
+    """Every check run, and the first problem each finds listed on one line (sim.scenario.problems): so each
+    check stands alone, passing over what another check reports."""
+    _listed_checks(scenario, source, (*SETTING_CHECKS, _census_fits, _dates_from_start))
 
 
 def check_settings(scenario, source: str) -> None:
     """The checks a scenario must pass as it stands after each of its changes (the census and the
     dates of campaigns, launches and changes belong to the start)."""
-    for check in SETTING_CHECKS:
-        check(scenario, source)
+    _listed_checks(scenario, source, SETTING_CHECKS)
+
+
+def _listed_checks(scenario, source: str, checks) -> None:
+    problems = []
+    for check in checks:
+        try:
+            check(scenario, source)
+        except InputError as error:
+            problems.append((error.key, error.expected))
+    if problems:
+        raise listed(source, problems)
 
 
 def need_for_option(matching, option: str, band: str) -> str | None:
@@ -26,6 +39,15 @@ def need_for_option(matching, option: str, band: str) -> str | None:
         if option in by_band[band]:
             return need
     return None
+
+
+def _capacities_given(scenario, source):
+    """Left out, a capacity would mean unlimited places: a difference too large to be a default."""
+    missing = [name for name, option in scenario.placements.items()
+               if name != IN_HOUSE and "capacity" not in option.model_fields_set]
+    if missing:
+        raise listed(source, [(f"placements.{name}.capacity", "required: a number of places, or unlimited")
+                              for name in missing])
 
 
 def _matching_names_options(scenario, source):
@@ -40,6 +62,8 @@ def _matching_lists_end_unlimited(scenario, source):
     for need, by_band in scenario.matching.lists().items():
         for band, options in by_band.items():
             last = options[-1]
+            if last not in scenario.placements:
+                continue  # _matching_names_options reports it
             if last == IN_HOUSE or scenario.placements[last].capacity is not None:
                 raise InputError(source, f"matching.{need}.{band}",
                                  f"the last option ('{last}') must have unlimited capacity so every child can be placed")
@@ -105,8 +129,36 @@ def _assessors_when_recruiting(scenario, source):
                          "assessors and caseload_per_assessor must both be at least 1 when applications arrive")
 
 
-SETTING_CHECKS = (_matching_names_options, _matching_lists_end_unlimited, _in_house_capacity_from_carers,
-                  _needs_have_matching_lists, _breakdown_options_exist, _assessors_when_recruiting)
+def _entries_stay_bounded(scenario, source):
+    """The trend compounds and the season adds: the highest rate the run can reach stays within the bound."""
+    demand = scenario.demand
+    growth = max(1.0, (1.0 + highest(demand.trend_per_year)) ** scenario.horizon_years)
+    peak = highest(demand.entries_per_year) * growth * (1.0 + demand.seasonality.amplitude)
+    if peak > MAX_ENTRIES_PER_YEAR:
+        raise InputError(source, "demand.trend_per_year", (
+            f"entries would reach {peak:,.0f} a year within the horizon (with the trend and the season); "
+            f"expected at most {MAX_ENTRIES_PER_YEAR:,}"))
+
+
+def _enquiries_stay_bounded(scenario, source):
+    """Campaigns running together multiply: the busiest month stays within the bound on enquiries."""
+    recruitment = scenario.carers.recruitment
+    start = scenario.start_date
+    by_month = {}
+    for campaign in recruitment.campaigns:
+        first = (campaign.start_date.year - start.year) * 12 + campaign.start_date.month - start.month
+        for month in range(first, first + campaign.months):
+            by_month[month] = by_month.get(month, 1.0) * highest(campaign.enquiry_multiplier)
+    peak = highest(recruitment.enquiries_per_month) * max([1.0, *by_month.values()])
+    if peak > MAX_ENQUIRIES_PER_MONTH:
+        raise InputError(source, "carers.recruitment.campaigns", (
+            f"enquiries would reach {peak:,.0f} in a month with the campaigns running together; expected at most "
+            f"{MAX_ENQUIRIES_PER_MONTH:,}"))
+
+
+SETTING_CHECKS = (_capacities_given, _matching_names_options, _matching_lists_end_unlimited,
+                  _in_house_capacity_from_carers, _needs_have_matching_lists, _breakdown_options_exist,
+                  _assessors_when_recruiting, _entries_stay_bounded, _enquiries_stay_bounded)
 
 
 def _unknown_option(option, placements) -> str:

@@ -11,6 +11,7 @@ its own value (sim/scenario/uncertainty.py, sim/model/parameters.py).
 """
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -27,6 +28,8 @@ from pydantic import (
     field_serializer,
     model_validator,
 )
+
+from sim.scenario.problems import plain_problems, shown
 
 AGE_BANDS = ("0-4", "5-10", "11-15", "16-17")  # the bands scenario files name; sim.model.ages does their arithmetic
 AgeBand = Literal["0-4", "5-10", "11-15", "16-17"]
@@ -53,15 +56,67 @@ def _iso_date(value):
     return value
 
 
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _no_control_characters(value: str) -> str:
+    """Charts and workbooks cannot show them (and a workbook refuses them): tabs and line breaks are fine."""
+    found = CONTROL_CHARACTER.search(value)
+    if found:
+        raise ValueError(f"holds a control character ({found.group()!r}); remove it")
+    return value
+
+
+def named(pattern: str, wanted: str):
+    """A validator of text matching `pattern` whole; otherwise 'expected `wanted`'."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise ValueError(f"expected {wanted}, got {shown(value)}")
+        return value
+    return check
+
+
+# Bounds on magnitudes: generous for any English authority or region (England has about 83,000 children in
+# care, 32,000 entries and 40,000 fostering households a year), and small enough that the largest scenario
+# accepted runs in bounded time and memory (the run estimates both and asks before a long one: sim/run/cost.py).
+MAX_REPLICATIONS = 100_000
+MAX_HORIZON_YEARS = 50
+MAX_SEED = 2**64 - 1
+MAX_ENTRIES_PER_YEAR = 50_000  # also the most entries a year any trend or season may reach (consistency.py)
+MAX_TREND = 0.5  # entries growing or shrinking by half a year: far beyond any authority's history
+MAX_INFLATION = 0.5  # prices rising or falling by half a year
+MAX_CHILDREN = 100_000  # children in one census cell (an option and an age band), places in one option
+MAX_HOUSEHOLDS = 100_000
+MAX_OPTIONS = 100
+MAX_ENQUIRIES_PER_MONTH = 100_000  # also with every campaign running (consistency.py)
+MAX_RATE_PER_YEAR = 52.0  # breakdowns or carers leaving: once a week on average
+MAX_MULTIPLIER = 100.0
+MAX_WEEKLY_COST = 100_000.0  # pounds; the most expensive bespoke placements cost about a fifth of it
+MAX_COST = 1e9  # pounds, a programme's single or annual cost
+MAX_MONTHS = 12 * MAX_HORIZON_YEARS
+MAX_DAYS = 365 * 10
+MAX_LISTED = 1_000  # campaigns, extra sittings, constellations
+MAX_STAFF = 10_000  # assessors, cases an assessor or a panel sitting holds, moves a month
+MAX_SITTINGS_PER_MONTH = 100
+MAX_CV = 10.0
+MAX_MEAN_YEARS = 1e6  # a stay ends by the 18th birthday: a longer mean says "until 18" (tests use it so)
+
 Share = number(ge=0.0, le=1.0)
-NonNegative = number(ge=0.0)
-Positive = number(gt=0.0)
-Count = whole(ge=0)
+Rate = number(ge=0.0, le=MAX_RATE_PER_YEAR)
+Multiplier = number(ge=0.0, le=MAX_MULTIPLIER)
+Cost = number(ge=0.0, le=MAX_COST)
+Months = number(ge=0.0, le=MAX_MONTHS)
 Date = Annotated[dt.date, BeforeValidator(_iso_date), Strict()]
-Text = Annotated[str, Strict()]
+Text = Annotated[str, Strict(), AfterValidator(_no_control_characters)]
 Flag = Annotated[bool, Strict()]
-Name = Annotated[str, Strict(), Field(pattern=r"^[A-Za-z0-9_.-]+$")]  # also a file and directory name
-Identifier = Annotated[str, Strict(), Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]  # option names: metric names hold them
+# A scenario's name is also a file and directory name: one path component, never '.' or '..'.
+Name = Annotated[str, Strict(), AfterValidator(named(
+    r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}", "a name of at most 80 letters, digits, '_', '.' or '-', starting with a "
+    "letter or digit"))]
+Identifier = Annotated[str, Strict(), AfterValidator(named(  # option names: metric names hold them
+    r"[A-Za-z][A-Za-z0-9_]{0,79}", "a name of at most 80 letters, digits or '_', starting with a letter"))]
 SHARE_TOLERANCE = 1e-6
 RANGE_KEYS = frozenset({"low", "central", "high"})
 
@@ -98,7 +153,7 @@ def uncertain(number_type):
             try:
                 adapter.validate_python(getattr(value, end))
             except ValidationError as error:
-                raise ValueError(f"{end}: {error.errors()[0]['msg']} (got {getattr(value, end):g})") from None
+                raise ValueError(f"{end}: {plain_problems(error)[0][1]}") from None
         return value
 
     return Annotated[
@@ -160,15 +215,15 @@ def _unlimited_as_none(value):
 
 
 AgeMix = Annotated[dict[AgeBand, Share], AfterValidator(_sums_to_one)]
-BandCounts = Annotated[dict[AgeBand, Count], BeforeValidator(_one_value_for_every_band)]
+BandCounts = Annotated[dict[AgeBand, whole(ge=0, le=MAX_CHILDREN)], BeforeValidator(_one_value_for_every_band)]
 AgeRange = Annotated[str, AfterValidator(_age_range)]
 PlacesKey = Annotated[int, BeforeValidator(_not_bool), Field(ge=1, le=3)]  # a mapping key: "1" from JSON is 1
 
 
 class DurationInCare(Frozen):
     distribution: Literal["exponential", "lognormal", "gamma"] = "lognormal"
-    mean_years: per_band(uncertain(Positive))
-    cv: uncertain(Positive) = 1.0
+    mean_years: per_band(uncertain(number(gt=0.0, le=MAX_MEAN_YEARS)))
+    cv: uncertain(number(gt=0.0, le=MAX_CV)) = 1.0
 
 
 class Seasonality(Frozen):
@@ -177,8 +232,8 @@ class Seasonality(Frozen):
 
 
 class Demand(Frozen):
-    entries_per_year: uncertain(NonNegative)
-    trend_per_year: uncertain(number(gt=-1.0)) = 0.0
+    entries_per_year: uncertain(number(ge=0.0, le=MAX_ENTRIES_PER_YEAR))
+    trend_per_year: uncertain(number(ge=-MAX_TREND, le=MAX_TREND)) = 0.0
     seasonality: Seasonality = Seasonality()
     age_mix: AgeMix
     duration_in_care: DurationInCare
@@ -193,14 +248,14 @@ class InitialState(Frozen):
         return {} if self.children_in_care == 0 else self.children_in_care
 
 
-Inflation = uncertain(number(gt=-1.0))  # a yearly rise in prices: 0.03 is 3% a year
+Inflation = uncertain(number(ge=-MAX_INFLATION, le=MAX_INFLATION))  # a yearly rise in prices: 0.03 is 3% a year
 
 
 class PlacementOption(Frozen):
     label: Text | None = None  # the words people read; default: the option's name in plain English
     location: Literal["in_county", "out_of_county"]
-    capacity: Annotated[Count | None, BeforeValidator(_unlimited_as_none)] = None
-    weekly_cost: uncertain(NonNegative)  # at start-date prices
+    capacity: Annotated[whole(ge=0, le=MAX_CHILDREN) | None, BeforeValidator(_unlimited_as_none)] = None
+    weekly_cost: uncertain(number(ge=0.0, le=MAX_WEEKLY_COST))  # at start-date prices
     weekly_cost_inflation_per_year: Inflation | None = None  # None: the scenario's weekly_cost_inflation_per_year
 
     @field_serializer("capacity")
@@ -208,7 +263,7 @@ class PlacementOption(Frozen):
         return "unlimited" if capacity is None else capacity
 
 
-PreferenceList = Annotated[tuple[Identifier, ...], Field(min_length=1)]
+PreferenceList = Annotated[tuple[Identifier, ...], Field(min_length=1, max_length=MAX_OPTIONS)]
 
 
 class Matching(Frozen):
@@ -223,81 +278,81 @@ class Matching(Frozen):
 
 class Campaign(Frozen):
     start_date: Date
-    months: whole(ge=1)
-    enquiry_multiplier: uncertain(NonNegative)
-    cost: NonNegative = 0.0
+    months: whole(ge=1, le=MAX_MONTHS)
+    enquiry_multiplier: uncertain(Multiplier)
+    cost: Cost = 0.0
 
 
 class Assessment(Frozen):
-    mean_months: uncertain(Positive) = 8.0
-    cv: uncertain(Positive) = 0.35
-    assessors: Count = 8
-    caseload_per_assessor: Count = 6
+    mean_months: uncertain(number(gt=0.0, le=120.0)) = 8.0
+    cv: uncertain(number(gt=0.0, le=MAX_CV)) = 0.35
+    assessors: whole(ge=0, le=MAX_STAFF) = 8
+    caseload_per_assessor: whole(ge=0, le=MAX_STAFF) = 6
     withdrawal_probability: uncertain(Share) = 0.0
-    cost_per_assessor_per_year: uncertain(NonNegative) = 0.0  # the team's running cost, in programme_cost
+    cost_per_assessor_per_year: uncertain(Cost) = 0.0  # the team's running cost, in programme_cost
 
 
 class ExtraSittings(Frozen):
     start_date: Date
-    months: whole(ge=1)
-    sittings_per_month: whole(ge=1)
+    months: whole(ge=1, le=MAX_MONTHS)
+    sittings_per_month: whole(ge=1, le=MAX_SITTINGS_PER_MONTH)
 
 
 class Panel(Frozen):
-    sittings_per_month: Count = 1
-    cases_per_sitting: Count = 6
+    sittings_per_month: whole(ge=0, le=MAX_SITTINGS_PER_MONTH) = 1
+    cases_per_sitting: whole(ge=0, le=MAX_STAFF) = 6
     approval_probability: uncertain(Share) = 1.0
-    decision_delay_days: NonNegative = 0.0
-    extra_sittings: tuple[ExtraSittings, ...] = ()
-    cost_per_extra_sitting: NonNegative = 0.0
+    decision_delay_days: number(ge=0.0, le=MAX_DAYS) = 0.0
+    extra_sittings: Annotated[tuple[ExtraSittings, ...], Field(max_length=MAX_LISTED)] = ()
+    cost_per_extra_sitting: Cost = 0.0
 
 
 class Recruitment(Frozen):
-    enquiries_per_month: uncertain(NonNegative) = 0.0
+    enquiries_per_month: uncertain(number(ge=0.0, le=MAX_ENQUIRIES_PER_MONTH)) = 0.0
     enquiry_to_application: uncertain(Share) = 0.0
-    campaigns: tuple[Campaign, ...] = ()
+    campaigns: Annotated[tuple[Campaign, ...], Field(max_length=MAX_LISTED)] = ()
     assessment: Assessment = Assessment()
     panel: Panel = Panel()
 
 
 class AfterBreakdown(Frozen):
-    deregistration_multiplier: uncertain(NonNegative) = 1.0
-    months: NonNegative = 0.0
+    deregistration_multiplier: uncertain(Multiplier) = 1.0
+    months: Months = 0.0
     break_probability: uncertain(Share) = 0.0
-    break_months: NonNegative = 0.0
+    break_months: Months = 0.0
 
 
 class Carers(Frozen):
-    initial_households: Count
+    initial_households: whole(ge=0, le=MAX_HOUSEHOLDS)
     places_per_household: Annotated[dict[PlacesKey, Share], AfterValidator(_sums_to_one)]
     age_range_mix: Annotated[dict[AgeRange, Share], AfterValidator(_sums_to_one)] = {"0-17": 1.0}
-    deregistration_rate_per_year: uncertain(NonNegative) = 0.0
+    deregistration_rate_per_year: uncertain(Rate) = 0.0
     after_breakdown: AfterBreakdown = AfterBreakdown()
     recruitment: Recruitment = Recruitment()
 
 
 class Breakdowns(Frozen):
-    rate_per_year: dict[Identifier, per_band(uncertain(NonNegative))] = {}
+    rate_per_year: dict[Identifier, per_band(uncertain(Rate))] = {}
 
 
 class Constellations(Frozen):
     start_date: Date
-    count: whole(ge=1)
+    count: whole(ge=1, le=MAX_LISTED)
 
 
 class Mockingbird(Frozen):
-    constellations: tuple[Constellations, ...] = ()
+    constellations: Annotated[tuple[Constellations, ...], Field(max_length=MAX_LISTED)] = ()
     satellites_per_hub: whole(ge=1, le=12) = 8
-    hub_sleepover_beds: Count = 2
-    breakdown_multiplier: uncertain(NonNegative) = 1.0
-    deregistration_multiplier: uncertain(NonNegative) = 1.0
-    annual_cost_per_constellation: uncertain(NonNegative) = 0.0
+    hub_sleepover_beds: whole(ge=0, le=12) = 2
+    breakdown_multiplier: uncertain(Multiplier) = 1.0
+    deregistration_multiplier: uncertain(Multiplier) = 1.0
+    annual_cost_per_constellation: uncertain(Cost) = 0.0
 
 
 class StepDown(Frozen):
     enabled: Flag = False
-    min_months_in_placement: NonNegative = 6.0
-    max_moves_per_month: Count = 0
+    min_months_in_placement: number(ge=0.0, le=216.0) = 6.0
+    max_moves_per_month: whole(ge=0, le=MAX_STAFF) = 0
 
 
 class Change(Frozen):
@@ -308,7 +363,7 @@ class Change(Frozen):
 
     date: Date
     set: dict[Text, Any] = {}
-    cost: uncertain(NonNegative) = 0.0  # one-off (capital, set-up), charged on the date in programme_cost
+    cost: uncertain(Cost) = 0.0  # one-off (capital, set-up), charged on the date in programme_cost
     note: Text = ""
 
     @model_validator(mode="after")
@@ -332,12 +387,12 @@ class Scenario(Frozen):
     description: Text = ""
     area: Text = "the county"
     start_date: Date
-    horizon_years: number(gt=0.0, le=50.0)
-    replications: whole(ge=1) = 100
-    seed: whole(ge=0)
+    horizon_years: number(gt=0.0, le=MAX_HORIZON_YEARS)
+    replications: whole(ge=1, le=MAX_REPLICATIONS) = 100
+    seed: whole(ge=0, le=MAX_SEED)
     demand: Demand
     initial_state: InitialState = InitialState()
-    placements: dict[Identifier, PlacementOption]
+    placements: Annotated[dict[Identifier, PlacementOption], Field(min_length=1, max_length=MAX_OPTIONS)]
     matching: Matching
     carers: Carers
     breakdowns: Breakdowns = Breakdowns()
@@ -345,5 +400,5 @@ class Scenario(Frozen):
     step_down: StepDown = StepDown()
     targets: Targets = Targets()
     weekly_cost_inflation_per_year: Inflation = 0.0  # every option's, unless it gives its own
-    changes: tuple[Change, ...] = ()
+    changes: Annotated[tuple[Change, ...], Field(max_length=MAX_LISTED)] = ()
     disclosure: Disclosure = Disclosure()

@@ -21,6 +21,7 @@ Each variant is its scenario with `--set KEY.PATH=VALUE` overrides, validated as
 import hashlib
 import itertools
 import json
+import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Literal
@@ -38,12 +39,13 @@ from sim.scenario.files import (
 )
 from sim.scenario.keys import name_key
 from sim.scenario.sampling import one_at_a_time, sample_points
-from sim.scenario.schema import Frozen, Name, Scenario
+from sim.scenario.schema import MAX_REPLICATIONS, MAX_SEED, Frozen, Name, Scenario, Text, number, whole
 from sim.scenario.uncertainty import draw_key, for_mode, ranges
 
 REGIONAL_TOTAL = "regional_total"
 KINDS = ("grid", "sample", "authorities")
 MIN_LATIN_POINTS = 50  # RBD-FAST (the Latin hypercube's analysis) is unstable with fewer
+MAX_VARIANTS = 10_000  # each variant is a validated scenario held in memory while the sweep runs
 
 
 def _increasing(bounds: tuple) -> tuple:
@@ -52,7 +54,7 @@ def _increasing(bounds: tuple) -> tuple:
     return bounds
 
 
-Range = Annotated[tuple[float, float], AfterValidator(_increasing)]
+Range = Annotated[tuple[number(), number()], AfterValidator(_increasing)]
 
 
 FROM_SCENARIO = "scenario"  # sample the base scenario's own ranges
@@ -60,7 +62,7 @@ FROM_SCENARIO = "scenario"  # sample the base scenario's own ranges
 
 class Sample(Frozen):
     method: Literal["sobol", "morris", "latin"]
-    n: Annotated[int, Field(ge=2)]
+    n: whole(ge=2, le=MAX_VARIANTS)
     ranges: Annotated[dict[str, Range], Field(min_length=1)] | Literal["scenario"]
 
     @model_validator(mode="after")
@@ -71,18 +73,25 @@ class Sample(Frozen):
             raise ValueError(f"n must be at least {MIN_LATIN_POINTS} for latin, got {self.n}")
         return self
 
+    def variants(self) -> int:
+        """How many variants the sample runs: its points (Saltelli's n(k + 2), Morris's n(k + 1) or n), then the
+        base and each of the k parameters at each end."""
+        k = len(self.ranges)
+        points = {"sobol": self.n * (k + 2), "morris": self.n * (k + 1), "latin": self.n}[self.method]
+        return points + 1 + 2 * k
+
 
 class Authority(Frozen):
     name: Name
-    scenario: str
+    scenario: Text
 
 
 class SweepFile(Frozen):
     name: Name
-    description: str = ""
-    base: str | None = None
-    replications: Annotated[int, Field(ge=1)]
-    seed: Annotated[int, Field(ge=0)]
+    description: Text = ""
+    base: Text | None = None
+    replications: whole(ge=1, le=MAX_REPLICATIONS)
+    seed: whole(ge=0, le=MAX_SEED)
     grid: Annotated[dict[str, Annotated[list, Field(min_length=1)]], Field(min_length=1)] | None = None
     sample: Sample | None = None
     authorities: Annotated[tuple[Authority, ...], Field(min_length=1)] | None = None
@@ -98,6 +107,9 @@ class SweepFile(Frozen):
         names = [authority.name for authority in self.authorities or ()]
         if len(set(names)) != len(names) or REGIONAL_TOTAL in names:
             raise ValueError(f"authority names must be distinct and not '{REGIONAL_TOTAL}', got {names}")
+        combinations = math.prod(len(values) for values in (self.grid or {}).values())
+        if combinations > MAX_VARIANTS:
+            raise ValueError(f"the grid has {combinations:,} combinations; expected at most {MAX_VARIANTS:,}")
         return self
 
     @property
@@ -162,6 +174,9 @@ def load_sweep(path) -> Sweep:
         sampled = scenario_ranges(_load(path, "base", base, _shared(spec, spec.seed)), path)
         spec = spec.model_copy(update={"sample": spec.sample.model_copy(update={"ranges": sampled})})
     sample = spec.sample
+    if sample.variants() > MAX_VARIANTS:
+        raise InputError(path, "sample", f"{sample.variants():,} variants (the sample and each parameter at each "
+                                         f"end); expected at most {MAX_VARIANTS:,}: a smaller n or fewer ranges")
     points = sample_points(sample.method, sample.n, sample.ranges, spec.seed)
     designs = [("sample", dict(zip(sample.ranges, row.tolist()))) for row in points]
     designs += one_at_a_time(sample.ranges)

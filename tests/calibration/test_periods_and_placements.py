@@ -31,7 +31,7 @@ def test_x1_continues_a_period_and_any_other_rec_ends_it(history):
 
 def test_short_breaks_are_excluded(history):
     assert set(history.periods["child"]) == {"C1"}
-    assert any("1 short-break episodes" in note for note in history.quality.notes)
+    assert any("[c] short-break episodes" in note for note in history.quality.notes)  # 1, suppressed
 
 
 def test_a_legal_status_change_does_not_start_a_placement(history):

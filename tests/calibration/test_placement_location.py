@@ -49,7 +49,7 @@ def test_the_lookup_compares_each_district_with_the_authority(tmp_path, lookup):
     write_per_year(tmp_path, {2017: rows}, [child(c, "01/01/2010") for c in ("C1", "C2", "C3")])
     history = load_care_history(tmp_path, postcode_lookup=lookup, authority="testshire")
     assert history.placements["option"].tolist() == ["ifa_in_county", "ifa_out_of_county", "ifa"]
-    assert "from the postcode lookup for 2, unknown for 1" in history.quality.notes[-1]
+    assert "from the postcode lookup for [c], unknown for [c]" in history.quality.notes[-1]  # 2 and 1, suppressed
 
 
 def test_with_neither_the_location_is_unknown_and_said_so():

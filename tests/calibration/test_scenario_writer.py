@@ -145,13 +145,14 @@ def test_a_range_is_used_at_its_mid_point():
     assert load_figures()["weekly_cost_council_childrens_home"].value == (3177 + 4294) / 2
 
 
-def test_a_trend_below_the_schemas_floor_is_raised_and_said_so(southwark):
+@pytest.mark.parametrize("fitted, held", [(-1.0, -0.5), (0.9, 0.5)])
+def test_a_trend_beyond_the_schemas_bounds_is_held_to_them_and_said_so(southwark, fitted, held):
     estimates, census = southwark
-    collapsing = replace(estimates, entries=replace(estimates.entries, trend_per_year=-1.0))
-    tree = scenario_tree(collapsing, census, load_figures(), unfitted(load_figures()), RUN)
+    extreme = replace(estimates, entries=replace(estimates.entries, trend_per_year=fitted))
+    tree = scenario_tree(extreme, census, load_figures(), unfitted(load_figures()), RUN)
     trend = tree["demand"]["trend_per_year"]
-    assert trend.value == -0.95 and "fitted -1.000, raised to the floor" in trend.comment
-    assert rendered(tree, "", "t")[1].demand.trend_per_year == -0.95
+    assert trend.value == held and f"fitted {fitted:.3f}, held to the schema's bound of 0.5" in trend.comment
+    assert rendered(tree, "", "t")[1].demand.trend_per_year == held
 
 
 def test_the_fitted_entry_rate_integrates_to_each_years_fitted_count(southwark):
@@ -170,5 +171,5 @@ def test_nothing_is_written_when_the_report_fails(tmp_path, synthetic_calibratio
         raise RuntimeError("chart failed")
 
     with pytest.raises(RuntimeError):
-        write_calibration(synthetic_calibration[0], path, failing)
+        write_calibration(synthetic_calibration[0], path, failing, force=True)
     assert path.read_text() == "kept\n" and sorted(p.name for p in tmp_path.iterdir()) == ["scenario.yaml"]

@@ -25,7 +25,7 @@ def test_several_authorities_and_none_chosen_is_an_error_listing_them():
     with pytest.raises(DataError) as error:
         read_return(SF_SAMPLE)
     assert all(name in str(error.value) for name in SF_AUTHORITIES)
-    assert "\n" not in str(error.value)
+    assert str(error.value).endswith("LA: several authorities (Bromley, Hillingdon, Southwark): choose one with --la")
 
 
 def test_an_unknown_authority_is_an_error_listing_the_known_ones():
@@ -103,7 +103,7 @@ def _not_csv(directory):
         (_nothing, "no SSDA903 episodes"),
         (_both_layouts, "both layouts"),
         (_header_missing, "2017-header.csv: file not found"),
-        (_not_csv, "2017-episodes.csv: not a readable CSV"),
+        (_not_csv, "2017-episodes.csv: looks like UTF-16 text but is not valid UTF-16"),
     ],
 )
 def test_unusable_directories_raise_a_one_line_data_error(tmp_path, make, expected):

@@ -47,7 +47,7 @@ def test_wrong_type(tmp_path, capsys):
 def test_negative_rate(tmp_path, capsys):
     path = baseline_with(tmp_path, "entries_per_year: 420", "entries_per_year: -5")
     message = run_and_capture(capsys, tmp_path, path)
-    assert "demand.entries_per_year" in message and "greater than or equal to 0" in message
+    assert "demand.entries_per_year" in message and "expected at least 0" in message
 
 
 def test_shares_not_summing_to_one(tmp_path, capsys):
@@ -89,7 +89,7 @@ def test_missing_file(tmp_path, capsys):
 def test_missing_extends_parent(tmp_path, capsys):
     path = write(tmp_path, "child.yaml", "extends: parent.yaml\nname: child\n")
     message = run_and_capture(capsys, tmp_path, path)
-    assert "child.yaml: extends" in message and "parent.yaml not found" in message
+    assert "child.yaml: extends" in message and "parent.yaml: file not found" in message
 
 
 def test_bad_set_value_is_reported_with_its_key(tmp_path, capsys):

@@ -73,8 +73,8 @@ def test_charts_of_an_incomplete_results_directory(capsys, tmp_path):
     ("colour: ['#12436D']\n", "style.yaml: colour: unknown key; did you mean 'colours'?"),
     ("titles: {out_of_countie: Fewer}\n", "style.yaml: titles: no chart is called 'out_of_countie'; "
                                            "did you mean 'out_of_county'?"),
-    ("colours: ['#12436D', 'blue', '#801650', '#F46A25']\n", "style.yaml: colours.1: String should match"),
-    ("colours: ['#12436D']\n", "style.yaml: colours: Tuple should have at least 5 items"),
+    ("colours: ['#12436D', 'blue', '#801650', '#F46A25']\n", "style.yaml: colours.1: expected a colour such as #12436D"),
+    ("colours: ['#12436D']\n", "style.yaml: colours: expected at least 5 items"),
     ("- just a list\n", "expected a mapping of style keys"),
 ])
 def test_a_malformed_style_file(capsys, tmp_path, text, expected):

@@ -55,10 +55,13 @@ def test_another_seed_gives_different_results(serial, tmp_path):
     assert (serial / "timeseries.parquet").read_bytes() != (other / "timeseries.parquet").read_bytes()
 
 
-def test_a_rerun_replaces_the_previous_directory(serial, tmp_path):
+def test_a_rerun_replaces_the_previous_directory_only_with_force(serial, tmp_path, capsys):
     out = run(tmp_path / "twice", "--jobs", "1")
     (out / "stale.txt").write_text("from an earlier run")
-    run(out, "--jobs", "1")
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(out)]) == 2
+    assert "already holds results; add --force to replace them" in capsys.readouterr().err
+    assert (out / "stale.txt").exists()
+    run(out, "--jobs", "1", "--force")
     assert not (out / "stale.txt").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["twice"]
 

@@ -144,7 +144,7 @@ def test_a_rate_change_reschedules_each_clock_on_the_budget_it_already_drew():
     raw = {"name": "leaving", "start_date": "2021-04-01", "horizon_years": 6, "replications": 1, "seed": 8,
            "demand": {"entries_per_year": 0, "age_mix": {"0-4": 1.0}, "duration_in_care": {"mean_years": 1.0}},
            "placements": {"in_house_fostering": {"location": "in_county", "weekly_cost": 0},
-                          "elsewhere": {"location": "out_of_county", "weekly_cost": 0}},
+                          "elsewhere": {"location": "out_of_county", "capacity": "unlimited", "weekly_cost": 0}},
            "matching": {"family": ["in_house_fostering", "elsewhere"]},
            "carers": {"initial_households": 300, "places_per_household": {1: 1.0},
                       "deregistration_rate_per_year": 0.2},

@@ -18,8 +18,9 @@ def scenario(changes=(), **assessment):
                    "duration_in_care": {"distribution": "exponential", "mean_years": 1e6}},
         "initial_state": {"children_in_care": {"own": {"0-4": CHILDREN}, "other": {"0-4": CHILDREN}}},
         "placements": {
-            "own": {"location": "in_county", "weekly_cost": 700, "weekly_cost_inflation_per_year": 0.05},
-            "other": {"location": "out_of_county", "weekly_cost": 350},
+            "own": {"location": "in_county", "capacity": "unlimited", "weekly_cost": 700,
+                    "weekly_cost_inflation_per_year": 0.05},
+            "other": {"location": "out_of_county", "capacity": "unlimited", "weekly_cost": 350},
         },
         "weekly_cost_inflation_per_year": 0.02,
         "matching": {"family": ["own", "other"]},
@@ -69,7 +70,8 @@ def test_the_pack_can_say_in_what_terms_costs_are():
         "Costs are in cash terms: weekly placement costs start at April 2021 prices and rise on each anniversary "
         "of the start by 2.0% a year (own 5.0%). Programme costs are as written.")
     flat = validate_raw({**scenario().model_dump(mode="json"), "weekly_cost_inflation_per_year": 0,
-                         "placements": {"own": {"location": "in_county", "weekly_cost": 700},
-                                        "other": {"location": "out_of_county", "weekly_cost": 350}}}, "flat")
+                         "placements": {"own": {"location": "in_county", "capacity": "unlimited", "weekly_cost": 700},
+                                        "other": {"location": "out_of_county", "capacity": "unlimited",
+                                                  "weekly_cost": 350}}}, "flat")
     assert prices_statement(flat) == "Costs are at April 2021 prices: no inflation is applied."
     assert prices_manifest(scenario())["inflation_per_year"] == {"own": 0.05, "other": 0.02}

@@ -18,7 +18,7 @@ def steady_state_scenario(distribution, cv, replications=40):
         "demand": {"entries_per_year": 300, "age_mix": {"0-4": 1.0},
                    "duration_in_care": {"distribution": distribution, "mean_years": 2.0, "cv": cv}},
         "initial_state": {"children_in_care": {"anywhere": {"0-4": 600}}},
-        "placements": {"anywhere": {"location": "in_county", "weekly_cost": 7}},
+        "placements": {"anywhere": {"location": "in_county", "capacity": "unlimited", "weekly_cost": 7}},
         "matching": {"family": ["anywhere"]},
         "carers": {"initial_households": 0, "places_per_household": {1: 1.0}},
     }

@@ -45,9 +45,9 @@ def scenarios(draw):
         "placements": {
             "in_house_fostering": {"location": "in_county", "weekly_cost": 600},
             "ifa_in_county": {"location": "in_county", "capacity": capacity, "weekly_cost": 800},
-            "ifa_out_of_county": {"location": "out_of_county", "weekly_cost": 850},
-            "kin": {"location": "in_county", "weekly_cost": 300},
-            "home": {"location": "out_of_county", "weekly_cost": 4000},
+            "ifa_out_of_county": {"location": "out_of_county", "capacity": "unlimited", "weekly_cost": 850},
+            "kin": {"location": "in_county", "capacity": "unlimited", "weekly_cost": 300},
+            "home": {"location": "out_of_county", "capacity": "unlimited", "weekly_cost": 4000},
         },
         "matching": {
             "family": ["in_house_fostering", "ifa_in_county", "ifa_out_of_county"],

@@ -31,3 +31,24 @@ def test_another_sweeps_journal_is_refused(tmp_path):
     Journal.open(tmp_path / "j", "sweep-a", replications=2)
     with pytest.raises(InputError, match="different sweep"):
         Journal.open(tmp_path / "j", "sweep-b", replications=2)
+
+
+def test_a_file_cut_short_is_run_again_not_a_traceback(tmp_path):
+    journal = Journal.open(tmp_path / "j", "sweep-a", replications=3)
+    journal.record(0, 0, np.zeros((4, 2)))
+    journal.record(0, 1, np.ones((4, 2)))
+    unit = tmp_path / "j" / "0-1.npy"
+    unit.write_bytes(unit.read_bytes()[:-5])
+    (tmp_path / "j" / "0-2.npy.tmp").write_bytes(b"\x93NUMPY")  # killed while writing
+    (tmp_path / "j" / "notes.npy").write_bytes(b"")  # not the journal's
+    reopened = Journal.open(tmp_path / "j", "sweep-a", replications=3)
+    assert reopened.count() == 1 and reopened.done(0, 0) and not reopened.done(0, 1)
+    assert sorted(p.name for p in (tmp_path / "j").iterdir()) == ["0-0.npy", "identity", "notes.npy"]
+
+
+def test_a_joined_file_cut_short_reruns_its_variant(tmp_path):
+    journal = Journal.open(tmp_path / "j", "sweep-a", replications=1)
+    journal.record(0, 0, np.zeros((4, 2)))
+    joined = tmp_path / "j" / "0.npy"
+    joined.write_bytes(joined.read_bytes()[:60])
+    assert Journal.open(tmp_path / "j", "sweep-a", replications=1).count() == 0

@@ -17,7 +17,7 @@ BASE = {
                "duration_in_care": {"distribution": "exponential", "mean_years": 1.0}},
     "placements": {
         "in_house_fostering": {"location": "in_county", "weekly_cost": 600},
-        "out_of_county": {"location": "out_of_county", "weekly_cost": 900},
+        "out_of_county": {"location": "out_of_county", "capacity": "unlimited", "weekly_cost": 900},
     },
     "matching": {"family": ["in_house_fostering", "out_of_county"]},
     "carers": {"initial_households": 0, "places_per_household": {1: 1.0}},
