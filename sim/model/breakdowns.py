@@ -2,13 +2,14 @@
 
 A child's band can change during a placement, so the hazard is piecewise
 constant, a piece per band still to come. Placements in a Mockingbird
-satellite household break down at the constellation's multiplier.
+satellite household break down at the constellation's multiplier, times its short breaks' multiplier.
 """
 
 import bisect
 
 from sim.model.ages import AGE_BANDS, DAYS_PER_YEAR
 from sim.model.hazard import HazardClock
+from sim.model.mockingbird import short_break_factor
 from sim.model.streams import Buffered
 
 
@@ -53,7 +54,7 @@ class Breakdowns:
 
 def _rates_per_day(scenario) -> dict:
     """(option, in a satellite household) -> the hazard per day in each age band."""
-    multiplier = scenario.mockingbird.breakdown_multiplier
+    multiplier = scenario.mockingbird.breakdown_multiplier * short_break_factor(scenario.mockingbird)
     rates = {}
     for option, by_band in scenario.breakdowns.rate_per_year.items():
         rates[option, False] = tuple(by_band[band] / DAYS_PER_YEAR for band in AGE_BANDS)

@@ -1,17 +1,26 @@
-"""Placement options and matching: a child goes to the first option in its preference list with a suitable vacancy."""
+"""Placement options and matching: a child goes to the first option in its preference list with a suitable vacancy.
 
-from sim.scenario.consistency import IN_HOUSE
+A child whose placement ended unplanned that day (a breakdown, its carers leaving) is matched from its need's
+emergency list (matching.emergency; by default the usual list), and in-house carers can take it that day only
+with `matching.emergency.in_house_probability` (carers approved for emergencies always can; long-term carers
+never do). Sibling groups are placed by sim/model/siblings.py through `try_place_group`.
+"""
+
+from sim.model.households import PLANNED, SAME_DAY, SAME_DAY_OFFERED
+from sim.model.streams import Buffered
+from sim.scenario.consistency import IN_HOUSE, emergency_lists, option_kinds, preference_lists
 
 DAYS_PER_WEEK = 7.0
 
 
 class Option:
-    __slots__ = ("name", "capacity", "in_county", "cost_per_day", "children", "child_days", "since")
+    __slots__ = ("name", "capacity", "in_county", "kind", "cost_per_day", "children", "child_days", "since")
 
-    def __init__(self, name: str, spec):
+    def __init__(self, name: str, spec, kind: str):
         self.name = name
         self.capacity = spec.capacity
         self.in_county = spec.location == "in_county"
+        self.kind = kind
         self.cost_per_day = spec.weekly_cost / DAYS_PER_WEEK
         self.children = {}
         self.child_days = 0.0
@@ -32,47 +41,95 @@ class Option:
     def occupied(self) -> int:
         return len(self.children)
 
-    def has_vacancy(self) -> bool:
-        return self.capacity is None or len(self.children) < self.capacity
+    def has_vacancy(self, places: int = 1) -> bool:
+        return self.capacity is None or len(self.children) + places <= self.capacity
 
 
 class Placements:
     """Who is placed where, and what it costs."""
 
-    def __init__(self, scenario, carers):
-        self.options = {name: Option(name, spec) for name, spec in scenario.placements.items()}
-        self.preferences = scenario.matching.lists()
-        self.carers = carers
+    def __init__(self, model):
+        scenario = model.scenario
+        kinds = option_kinds(scenario)
+        self.options = {name: Option(name, spec, kinds[name]) for name, spec in scenario.placements.items()}
+        self.preferences = preference_lists(scenario)
+        self.emergency_preferences = emergency_lists(scenario)
+        self.carers = model.carers
+        self.in_house_probability = scenario.matching.emergency.in_house_probability
+        self.in_house_offers = Buffered(model.streams["emergency"].random)
         self.in_county = 0
         self.out_of_county = 0
         self.placements_made = 0
+        self.with_siblings = 0  # children placed with at least one of their siblings
 
-    def match(self, child, day: float, exclude_household=None) -> Option:
-        """Place `child` in the first suitable option of its list for its current age."""
-        age = child.age_at(day)
-        for name in self.preferences[child.need][child.band_at(day)]:
-            if self.try_place(child, name, age, day, exclude_household):
+    def match(self, child, day: float, exclude_household=None, emergency: bool = False) -> Option:
+        """Place `child` in the first suitable option of its list for its current age (its emergency list
+        the day its placement ended unplanned)."""
+        band = child.band_at(day)
+        if emergency:
+            names, approvals = self.emergency_preferences[child.need][band], self._same_day_approvals()
+        else:
+            names, approvals = self.preferences[child.need][band], PLANNED
+        for name in names:
+            if self.try_place(child, name, day, exclude_household, approvals):
                 return self.options[name]
         raise AssertionError("matching lists end in an unlimited option, so a child is always placed")
 
-    def try_place(self, child, name: str, age: float, day: float, exclude_household=None) -> bool:
+    def _same_day_approvals(self) -> tuple:
+        if self.in_house_probability >= 1.0 or self.in_house_offers.next() < self.in_house_probability:
+            return SAME_DAY_OFFERED
+        return SAME_DAY
+
+    def try_place(self, child, name: str, day: float, exclude_household=None, approvals=PLANNED,
+                  household=None) -> bool:
+        """Place `child` in option `name` if it has a suitable vacancy (in `household`, if given)."""
         option = self.options[name]
         if name == IN_HOUSE:
-            household = self.carers.find_vacancy(age, exclude_household)
+            if household is None:
+                household = self.carers.find_vacancy(child.age_at(day), exclude_household, approvals)
             if household is None:
                 return False
-            self.carers.place(child, household, day)
         elif not option.has_vacancy():
             return False
+        self.settle(child, option, day, household)
+        return True
+
+    def planned_vacancy(self, child, name: str, day: float):
+        """(name, household or None) if option `name` has a vacancy that suits a planned move of `child`."""
+        if name == IN_HOUSE:
+            household = self.carers.find_vacancy(child.age_at(day), approvals=PLANNED, purpose="planned")
+            return None if household is None else (name, household)
+        return (name, None) if self.options[name].has_vacancy() else None
+
+    def try_place_group(self, children: list, name: str, day: float) -> bool:
+        """Place every child of a sibling group together in option `name`, if it has room for them all."""
+        option = self.options[name]
+        household = None
+        if name == IN_HOUSE:
+            household = self.carers.find_group_vacancy([child.age_at(day) for child in children])
+            if household is None:
+                return False
+        elif not option.has_vacancy(len(children)):
+            return False
+        for child in children:
+            self.settle(child, option, day, household)
+        return True
+
+    def settle(self, child, option: Option, day: float, household=None) -> None:
+        before = placed_with_siblings(child) if child.siblings else 0
+        if household is not None:
+            self.carers.place(child, household, day)
         option.accrue(day)
         option.children[child] = None
         child.option = option
         child.placed_day = day
         self.placements_made += 1
         self._count(option, +1)
-        return True
+        if child.siblings:
+            self.with_siblings += placed_with_siblings(child) - before
 
     def vacate(self, child, day: float) -> None:
+        before = placed_with_siblings(child) if child.siblings else 0
         option = child.option
         if child.household is not None:
             self.carers.remove(child, day)
@@ -80,9 +137,20 @@ class Placements:
         del option.children[child]
         child.option = None
         self._count(option, -1)
+        if child.siblings:
+            self.with_siblings += placed_with_siblings(child) - before
 
     def _count(self, option: Option, change: int) -> None:
         if option.in_county:
             self.in_county += change
         else:
             self.out_of_county += change
+
+
+def placed_with_siblings(child) -> int:
+    """How many children of `child`'s sibling group share a placement (an option, and a household if
+    in-house) with at least one of the others."""
+    group = (child, *child.siblings)
+    return sum(1 for member in group if member.option is not None and any(
+        other is not member and other.option is member.option and other.household is member.household
+        for other in group))

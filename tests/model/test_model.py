@@ -45,7 +45,9 @@ def test_placement_cost_is_occupancy_days_times_daily_cost():
 def test_entries_follow_the_rate_and_trend():
     scenario = load_scenario(SCENARIOS / "baseline.yaml", ["demand.trend_per_year=0.1", "horizon_years=10"])
     calendar = Calendar.for_scenario(scenario)
-    counts = np.array([np.histogram(entry_days(scenario.demand, calendar, generator(1, r, "entries")),
+    demand = scenario.demand
+    counts = np.array([np.histogram(entry_days(demand.entries_per_year, demand.trend_per_year, demand.seasonality,
+                                               calendar, generator(1, r, "entries")),
                                     bins=[0, 365.25, 9 * 365.25, 10 * 365.25])[0] for r in range(200)])
     assert counts[:, 0].mean() == pytest.approx(420 * 0.1 / np.log(1.1), rel=0.02)
     assert counts[:, 2].mean() == pytest.approx(420 * 1.1 ** 9 * 0.1 / np.log(1.1), rel=0.02)
@@ -54,8 +56,9 @@ def test_entries_follow_the_rate_and_trend():
 def test_seasonality_peaks_in_the_peak_month():
     scenario = load_scenario(SCENARIOS / "baseline.yaml",
                              ["demand.seasonality.amplitude=0.5", "demand.seasonality.peak_month=10", "horizon_years=10"])
-    days = np.concatenate([entry_days(scenario.demand, Calendar.for_scenario(scenario), generator(2, r, "entries"))
-                           for r in range(20)])
+    demand = scenario.demand
+    days = np.concatenate([entry_days(demand.entries_per_year, demand.trend_per_year, demand.seasonality,
+                                      Calendar.for_scenario(scenario), generator(2, r, "entries")) for r in range(20)])
     months = (np.datetime64("2020-04-01") + days.astype("timedelta64[D]")).astype("datetime64[M]").astype(int) % 12 + 1
     by_month = np.bincount(months, minlength=13)[1:]
     assert np.argmax(by_month) + 1 in (9, 10, 11)
@@ -70,10 +73,12 @@ def test_children_age_across_bands():
 
 
 def test_matching_takes_the_first_option_with_a_vacancy_that_suits_the_age():
-    scenario = load_scenario(SCENARIOS / "baseline.yaml", ["initial_state.children_in_care=0", "carers.initial_households=2",
+    scenario = load_scenario(SCENARIOS / "baseline.yaml", ["initial_state.children_in_care=0", "initial_state.in_house_vacancies=null",
+                                                           "carers.initial_households=2", "carers.fit_probability=1",
                                                            "carers.places_per_household={1: 1.0}",
                                                            "carers.age_range_mix={'0-4': 1.0}"])
     model = CountyModel(scenario, 0)
+    model.start()
     placed = [model.placements.match(Child(0.0, age, "family"), 0.0).name for age in (2.0, 12.0, 3.0, 1.0)]
     assert placed == ["in_house_fostering", "ifa_in_county", "in_house_fostering", "ifa_in_county"]
 
@@ -120,11 +125,11 @@ def test_a_deregistering_household_sends_its_children_to_be_rematched():
 def test_a_mockingbird_hub_stops_taking_placements():
     model = erlang_model(households=10, extra=["mockingbird.constellations=[{start_date: 2020-01-01, count: 1}]",
                                               "mockingbird.satellites_per_hub=3"])
-    vacancies_before = model.carers.vacancies
+    vacancies_before = model.carers.census(0.0)[1]
     model.env.run(until=1.0)
     hubs = [h for h in model.carers.households.values() if h.role == "hub"]
     assert len(hubs) == 1 and model.mockingbird.households == 4
-    assert model.carers.vacancies == vacancies_before - hubs[0].free_places
+    assert model.carers.census(1.0)[1] == vacancies_before - hubs[0].free_places
     for _ in range(9):
         model.placements.match(Child(1.0, 2.0, "family"), 1.0)
     assert hubs[0].children == [] and model.placements.out_of_county == 0
