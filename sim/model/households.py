@@ -122,13 +122,13 @@ class InHouseCarers:
 
     # finding a vacancy
 
-    def find_vacancy(self, age: float, exclude=None, approvals=PLANNED, purpose: str = "arrival"):
-        """The household whose vacancy is this child's match, or None."""
+    def find_vacancy(self, age: float, excluded=(), approvals=PLANNED, purpose: str = "arrival"):
+        """The household whose vacancy is this child's match (never one of `excluded`), or None."""
         skip = self._declines(purpose)
-        if skip >= self._suitable_count(age, exclude, approvals):
+        if skip >= self._suitable_count(age, excluded, approvals):
             return None
         for household in self.open_households.values():
-            if household is not exclude and household.approval in approvals and household.suits(age):
+            if household.approval in approvals and household.suits(age) and household not in excluded:
                 if not skip:
                     return household
                 skip -= 1
@@ -151,16 +151,16 @@ class InHouseCarers:
             return 0 if self.fit > 0 else math.inf
         return math.floor(math.log(1.0 - self.fit_draws[purpose].next()) / self._log_decline)
 
-    def _suitable_count(self, age: float, exclude, approvals) -> int:
+    def _suitable_count(self, age: float, excluded, approvals) -> int:
         year = int(age)
         count = 0
         for approval in approvals:
             for (low, high), households in self.open_by_range[approval].items():
                 if low <= year <= high:
                     count += households
-        if (exclude is not None and exclude.number in self.open_households and exclude.approval in approvals
-                and exclude.suits(age)):
-            count -= 1
+        for household in set(excluded):
+            if household.number in self.open_households and household.approval in approvals and household.suits(age):
+                count -= 1
         return count
 
     # children coming and going

@@ -1,7 +1,7 @@
 """Needs that change. Step-up: when a family placement (foster or kinship carers) breaks down, the child needs
 residential care with `breakdowns.step_up_probability` for its age band. Step-down: a child whose need becomes
 residential (on entry, in the census, or by a step-up) is ready for a family after
-`step_down.residential_to_family.months` with its `share`; at each month end from its `start_date`, up to
+`step_down.residential_to_family.months` with its `share`; at each month end after its `start_date`, up to
 `monthly_limit` ready children (ready longest first) move to the first in-county family placement of their
 family list with a suitable vacancy, and need a family from then on. A child with nowhere to go waits."""
 
@@ -47,8 +47,8 @@ class ChangingNeeds:
     def review(self, day: float) -> None:
         """Move up to the monthly limit of children ready for a family into family placements in county."""
         settings = self.to_family
-        if settings is None or not settings.monthly_limit or day < self.from_day:
-            return
+        if settings is None or not settings.monthly_limit or day <= self.from_day:
+            return  # a review at the instant a month ends belongs to that month
         ready = [child for option in self.model.placements.options.values() for child in option.children
                  if child.need == "residential" and child.ready_for_family_day <= day]
         moves = 0

@@ -3,7 +3,8 @@
 A child whose placement ended unplanned that day (a breakdown, its carers leaving) is matched from its need's
 emergency list (matching.emergency; by default the usual list), and in-house carers can take it that day only
 with `matching.emergency.in_house_probability` (carers approved for emergencies always can; long-term carers
-never do). Sibling groups are placed by sim/model/siblings.py through `try_place_group`.
+never do). Sibling groups are placed by sim/model/siblings.py through `try_place_group`; a household that
+takes no sibling groups is never given a child whose sibling it holds.
 """
 
 from sim.model.households import PLANNED, SAME_DAY, SAME_DAY_OFFERED
@@ -86,7 +87,8 @@ class Placements:
         option = self.options[name]
         if name == IN_HOUSE:
             if household is None:
-                household = self.carers.find_vacancy(child.age_at(day), exclude_household, approvals)
+                household = self.carers.find_vacancy(child.age_at(day), _excluded(child, exclude_household),
+                                                     approvals)
             if household is None:
                 return False
         elif not option.has_vacancy():
@@ -97,7 +99,7 @@ class Placements:
     def planned_vacancy(self, child, name: str, day: float):
         """(name, household or None) if option `name` has a vacancy that suits a planned move of `child`."""
         if name == IN_HOUSE:
-            household = self.carers.find_vacancy(child.age_at(day), approvals=PLANNED, purpose="planned")
+            household = self.carers.find_vacancy(child.age_at(day), _excluded(child), PLANNED, "planned")
             return None if household is None else (name, household)
         return (name, None) if self.options[name].has_vacancy() else None
 
@@ -145,6 +147,15 @@ class Placements:
             self.in_county += change
         else:
             self.out_of_county += change
+
+
+def _excluded(child, household=None) -> tuple:
+    """Households `child` may not go to: `household`, and those holding a sibling that take no sibling groups."""
+    excluded = () if household is None else (household,)
+    if child.siblings:
+        excluded += tuple(sibling.household for sibling in child.siblings
+                          if sibling.household is not None and not sibling.household.takes_siblings)
+    return excluded
 
 
 def placed_with_siblings(child) -> int:
