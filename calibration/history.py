@@ -13,11 +13,12 @@ from calibration.errors import DataError
 from calibration.location import placement_locations, read_postcode_lookup
 from calibration.quality import QualityReport, check_tables
 from calibration.ssda903 import read_return
+from calibration.uasc import read_uasc_table, uasc_periods
 
 
 @dataclass(frozen=True)
 class CareHistory:
-    periods: pd.DataFrame = field(repr=False)
+    periods: pd.DataFrame = field(repr=False)  # with `uasc`: begun while the child was an unaccompanied asylum seeker
     placements: pd.DataFrame = field(repr=False)
     window_start: pd.Timestamp
     window_end: pd.Timestamp
@@ -35,13 +36,15 @@ def load_care_history(directory, la=None, postcode_lookup=None, authority=None) 
     if care.empty:
         raise DataError(raw.source, "", "no usable care episodes after the data-quality checks")
     placements = build_placements(care)
+    periods = build_periods(placements)
+    periods = periods.assign(uasc=uasc_periods(periods, read_uasc_table(directory, la)))
     notes = (
         f"{raw.repeats_merged} repeated episode rows (open across 31 March) merged, keeping the latest return's row.",
         f"{len(episodes) - len(care)} short-break episodes (LS V3, V4) excluded.",
         location_note,
     )
     return CareHistory(
-        periods=build_periods(placements),
+        periods=periods,
         placements=placements,
         window_start=raw.window_start,
         window_end=raw.window_end,
