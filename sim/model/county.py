@@ -42,6 +42,7 @@ class CountyModel:
         self.carers = InHouseCarers(self)
         self.placements = Placements(self)
         self.siblings = SiblingGroups(self)
+        self._in_groups = self.siblings.any
         self.breakdowns = Breakdowns(self)
         self.deregistration = Deregistration(self)
         self.panel = Panel(self)
@@ -114,14 +115,14 @@ class CountyModel:
     def _arrive(self, event) -> None:
         age, need, days_in_care = self._entrants.next()
         first = Child(self.env.now, age, need)
-        size = self.siblings.size() if self.siblings.any else 1
+        size = self.siblings.size() if self._in_groups else 1
         if size == 1:
             self.enter_alone(first, days_in_care)
         else:
             others = self.siblings.siblings_of(age, need, size - 1)
-            group = [first, *(Child(self.env.now, a, n) for a, n, _ in others)]
-            for child in group:
-                child.siblings = tuple(other for other in group if other is not child)
+            group = (first, *(Child(self.env.now, a, n) for a, n, _ in others))
+            for index, child in enumerate(group):
+                child.siblings = group[:index] + group[index + 1:]
             self.enter(group, [days_in_care, *(days for _, _, days in others)])
         self._schedule_next_entry()
 

@@ -54,8 +54,9 @@ class Deregistration:
         if day < household.after_breakdown_until:
             unsettled = ((self.after_breakdown.deregistration_multiplier, household.after_breakdown_until), *ALWAYS)
         by_age = household.leaving_by_age
-        if unsettled is ALWAYS and by_age is ALWAYS:
-            return ((rate, math.inf),)
+        if unsettled is ALWAYS:
+            return ((rate, math.inf),) if by_age is ALWAYS else tuple(
+                (rate * a, until) for a, until in _from(by_age, day))
         return tuple((rate * a * b, until) for a, b, until in _product(_from(by_age, day), unsettled))
 
     def last_day(self, household) -> float:
@@ -103,7 +104,11 @@ def _age_pieces(steps: tuple, birth_day: float) -> tuple:
 
 
 def _from(pieces: tuple, day: float) -> tuple:
-    return tuple(piece for piece in pieces if piece[1] > day)
+    """The pieces still to come at `day` (pieces are in order of their ends)."""
+    first = 0
+    while pieces[first][1] <= day:
+        first += 1
+    return pieces[first:]
 
 
 def _product(first: tuple, second: tuple):

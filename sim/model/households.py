@@ -6,8 +6,9 @@ settling gap after a child left), has the places, its age range suits the child'
 kind of placement (long-term carers take no same-day placement; emergency carers always do; short-term
 carers when the day's in-house offer allows it). Of the vacancies that suit, each is a match with the fit
 probability: the search skips a geometric number of suitable households, drawn once per search, which is
-the same as a draw per household and much cheaper. Open households are counted by approval and age range,
-so a search that would skip every suitable one ends at once.
+the same as a draw per household and much cheaper. Open households are also filed by approval and age range,
+so a search skips whole files of suitable households at a time; with a fit below 1 the suitable households
+are considered file by file (approval, then age range), each in the order its households became free.
 """
 
 import math
@@ -62,11 +63,13 @@ class InHouseCarers:
         scenario = model.scenario
         self.model = model
         self.carers = carers = scenario.carers
-        self.rng = model.streams["households"]
-        self.profiles = model.streams["household_profiles"]
+        self.draws = Buffered(lambda size: model.streams["households"].random((size, 2)).tolist())
+        self.profiles = Buffered(lambda size: model.streams["household_profiles"].random((size, 4)).tolist())
         self.households = {}
         self.open_households = {}
-        self.open_by_range = {approval: {} for approval in APPROVALS}  # (min age, max age) -> open households
+        self.open_by_range = {approval: {} for approval in APPROVALS}  # (min age, max age) -> {number: household}
+        self.paused = {}  # hubs and households on a break: their free places are no vacancies
+        self.places_total = self.children_total = self.without_children = 0
         self._next_number = 0
         self.gap_days = carers.gap_between_placements_days
         self.fit = carers.fit_probability
@@ -90,6 +93,8 @@ class InHouseCarers:
         self._draw_profile(household, day, joining)
         self._next_number += 1
         self.households[household.number] = household
+        self.places_total += household.places
+        self.without_children += 1
         return household
 
     def start_pool(self, census: list, places: int | None) -> list:
@@ -102,6 +107,7 @@ class InHouseCarers:
             return []
         rng = self.model.streams["census_households"]
         _spread_places(households, places, rng)
+        self.places_total = places
         filled = _filled_places(households, places - len(census), rng)
         by_range_middle = sorted(range(len(households)), key=lambda i: households[i].min_age + households[i].max_age)
         children = iter(sorted(census, key=lambda child: child.entry_age))
@@ -118,28 +124,48 @@ class InHouseCarers:
 
     def remove_household(self, household: Household) -> None:
         self._close(household)
+        self.paused.pop(household.number, None)
         del self.households[household.number]
+        self.places_total -= household.places
+        self.children_total -= len(household.children)
+        self.without_children -= not household.children
 
     # finding a vacancy
 
     def find_vacancy(self, age: float, excluded=(), approvals=PLANNED, purpose: str = "arrival"):
         """The household whose vacancy is this child's match (never one of `excluded`), or None."""
-        skip = self._declines(purpose)
-        if skip >= self._suitable_count(age, excluded, approvals):
-            return None
-        for household in self.open_households.values():
-            if household.approval in approvals and household.suits(age) and household not in excluded:
-                if not skip:
+        if self.fit >= 1.0:
+            for household in self.open_households.values():
+                if household.approval in approvals and household.suits(age) and household not in excluded:
                     return household
-                skip -= 1
+            return None
+        skip, year = self._declines(purpose), int(age)
+        for approval in approvals:
+            for (low, high), filed in self.open_by_range[approval].items():
+                if not low <= year <= high:
+                    continue
+                suitable = len(filed)
+                for household in excluded:
+                    suitable -= household.number in filed
+                if skip >= suitable:
+                    skip -= suitable
+                    continue
+                for household in filed.values():
+                    if household not in excluded:
+                        if not skip:
+                            return household
+                        skip -= 1
         return None
 
     def find_group_vacancy(self, ages: list, approvals=PLANNED):
         """A household taking sibling groups with a place for each of them that suits every age, or None."""
         skip = self._declines("arrival")
+        if skip >= len(self.open_households):
+            return None
+        size = len(ages)
         for household in self.open_households.values():
-            if (household.takes_siblings and household.free_places >= len(ages) and household.approval in approvals
-                    and all(household.suits(age) for age in ages)):
+            if (household.takes_siblings and household.places - len(household.children) >= size
+                    and household.approval in approvals and all(household.suits(age) for age in ages)):
                 if not skip:
                     return household
                 skip -= 1
@@ -151,25 +177,15 @@ class InHouseCarers:
             return 0 if self.fit > 0 else math.inf
         return math.floor(math.log(1.0 - self.fit_draws[purpose].next()) / self._log_decline)
 
-    def _suitable_count(self, age: float, excluded, approvals) -> int:
-        year = int(age)
-        count = 0
-        for approval in approvals:
-            for (low, high), households in self.open_by_range[approval].items():
-                if low <= year <= high:
-                    count += households
-        for household in set(excluded):
-            if household.number in self.open_households and household.approval in approvals and household.suits(age):
-                count -= 1
-        return count
-
     # children coming and going
 
     def place(self, child, household: Household, day: float) -> None:
         household.children.append(child)
         child.household = household
+        self.children_total += 1
         self.refresh(household, day)
         if len(household.children) == 1:
+            self.without_children -= 1
             self.model.deregistration.occupancy_changed(household)
 
     def remove(self, child, day: float) -> None:
@@ -178,6 +194,8 @@ class InHouseCarers:
         child.household = None
         if household.number not in self.households:
             return
+        self.children_total -= 1
+        self.without_children += not household.children
         if self.gap_days > 0:
             household.settling_until = day + self.gap_days
             self.model.env.timeout(self.gap_days, value=household).callbacks.append(self._settled)
@@ -193,45 +211,45 @@ class InHouseCarers:
     def refresh(self, household: Household, day: float) -> None:
         """Keep `open_households` (and its counts by age) true after a change in the household's children,
         role, break or settling gap."""
-        if household.taking_placements(day) and household.free_places > 0:
+        if household.role == "hub" or day < household.break_until:
+            self.paused[household.number] = household
+        else:
+            self.paused.pop(household.number, None)
+        if household.taking_placements(day) and household.places > len(household.children):
             if household.number not in self.open_households:
                 self.open_households[household.number] = household
-                self._count(household, +1)
+                self._file(household, True)
         else:
             self._close(household)
 
     def _close(self, household: Household) -> None:
         if self.open_households.pop(household.number, None) is not None:
-            self._count(household, -1)
+            self._file(household, False)
 
-    def _count(self, household: Household, change: int) -> None:
-        counts = self.open_by_range[household.approval]
-        ages = household.min_age, household.max_age
-        counts[ages] = counts.get(ages, 0) + change
+    def _file(self, household: Household, opening: bool) -> None:
+        filed = self.open_by_range[household.approval].setdefault((household.min_age, household.max_age), {})
+        if opening:
+            filed[household.number] = household
+        else:
+            del filed[household.number]
 
     # what the month end reports
 
     def census(self, day: float) -> tuple[int, int, int]:
         """(places, vacancies, households without children): vacancies are the free places of households
         taking placements or in their settling gap (not hubs, not on a break)."""
-        places = vacancies = empty = 0
-        for household in self.households.values():
-            children = len(household.children)
-            places += household.places
-            empty += not children
-            if household.role != "hub" and day >= household.break_until:
-                vacancies += household.places - children
-        return places, vacancies, empty
+        paused = sum(h.free_places for h in self.paused.values() if h.role == "hub" or day < h.break_until)
+        return self.places_total, self.places_total - self.children_total - paused, self.without_children
 
     # drawing a household
 
     def _draw_places_and_ages(self):
-        u_places, u_ages = self.rng.random(2)
+        u_places, u_ages = self.draws.next()
         places = pick(self.carers.places_per_household, u_places)
         return int(places), _age_range(pick(self.carers.age_range_mix, u_ages))
 
     def _draw_profile(self, household: Household, day: float, joining: str) -> None:
-        u_approval, u_siblings, u_age_range, u_age = self.profiles.random(4)
+        u_approval, u_siblings, u_age_range, u_age = self.profiles.next()
         household.approval = pick(self.carers.approval_mix, u_approval)
         household.takes_siblings = household.places > 1 and u_siblings < self.sibling_share[joining]
         if self.ages is not None:

@@ -118,7 +118,8 @@ class Placements:
         return True
 
     def settle(self, child, option: Option, day: float, household=None) -> None:
-        before = placed_with_siblings(child) if child.siblings else 0
+        if child.siblings:
+            self.with_siblings += _joining(child, option, household)
         if household is not None:
             self.carers.place(child, household, day)
         option.accrue(day)
@@ -127,20 +128,17 @@ class Placements:
         child.placed_day = day
         self.placements_made += 1
         self._count(option, +1)
-        if child.siblings:
-            self.with_siblings += placed_with_siblings(child) - before
 
     def vacate(self, child, day: float) -> None:
-        before = placed_with_siblings(child) if child.siblings else 0
         option = child.option
+        if child.siblings:
+            self.with_siblings -= _joining(child, option, child.household)
         if child.household is not None:
             self.carers.remove(child, day)
         option.accrue(day)
         del option.children[child]
         child.option = None
         self._count(option, -1)
-        if child.siblings:
-            self.with_siblings += placed_with_siblings(child) - before
 
     def _count(self, option: Option, change: int) -> None:
         if option.in_county:
@@ -158,10 +156,8 @@ def _excluded(child, household=None) -> tuple:
     return excluded
 
 
-def placed_with_siblings(child) -> int:
-    """How many children of `child`'s sibling group share a placement (an option, and a household if
-    in-house) with at least one of the others."""
-    group = (child, *child.siblings)
-    return sum(1 for member in group if member.option is not None and any(
-        other is not member and other.option is member.option and other.household is member.household
-        for other in group))
+def _joining(child, option: Option, household) -> int:
+    """How many more children are placed with a sibling once `child` is placed here: none if no sibling is
+    here, else the child and, if one sibling is here, that sibling too."""
+    here = sum(1 for sibling in child.siblings if sibling.option is option and sibling.household is household)
+    return 0 if not here else 2 if here == 1 else 1

@@ -27,7 +27,7 @@ class Recruitment:
         self.in_assessment = 0
         self.waiting_for_assessor = collections.deque()
         self.enquiry_rng = model.streams["enquiries"]
-        self.assessment_draws = Buffered(model.streams["assessment"].random)
+        self.plans = Buffered(self._plan_block)
 
     def start(self) -> None:
         for campaign in self.settings.campaigns:
@@ -83,11 +83,16 @@ class Recruitment:
 
     def _plan(self) -> tuple[bool, float]:
         """(withdraws, days in assessment until withdrawing or finishing) for one applicant."""
+        return self.plans.next()
+
+    def _plan_block(self, size: int) -> list:
+        """Plans of the next `size` applicants, three uniforms each (duration, withdrawal, when)."""
         assessment = self.settings.assessment
-        u_duration, u_withdraw, u_when = (self.assessment_draws.next() for _ in range(3))
-        years = duration_years("lognormal", assessment.mean_months / 12, assessment.cv, np.array([u_duration]))[0]
-        withdraws = u_withdraw < assessment.withdrawal_probability
-        return withdraws, years * DAYS_PER_YEAR * (u_when if withdraws else 1.0)
+        u = self.model.streams["assessment"].random((size, 3))
+        years = duration_years("lognormal", assessment.mean_months / 12, assessment.cv, u[:, 0])
+        withdraws = u[:, 1] < assessment.withdrawal_probability
+        days = years * DAYS_PER_YEAR * np.where(withdraws, u[:, 2], 1.0)
+        return list(zip(withdraws.tolist(), days.tolist()))
 
     def _ask_for_assessor(self, applied_day: float, plan: tuple[bool, float]) -> None:
         """Start assessment if a slot is free, else wait in turn (first come, first served)."""

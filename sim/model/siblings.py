@@ -16,16 +16,23 @@ list together (it splits only where the children's lists share no option); separ
 Children who need residential care are placed on their own. Later moves are each child's own.
 """
 
+import bisect
+import math
+from statistics import NormalDist
+
 import numpy as np
-from scipy.special import ndtr, ndtri
+from scipy.special import ndtri
 
 from sim.model.ages import AGE_BANDS, BAND_LOWER_AGE, BAND_UPPER_AGE, DAYS_PER_YEAR, LEAVING_AGE
-from sim.model.children import NEEDS, need_multipliers, needs_drawn
+from sim.model.children import NEEDS, need_multipliers
 from sim.model.durations import duration_years
 from sim.model.households import pick
 from sim.model.streams import Buffered
 
 AGE_CORRELATION = 0.9
+SPREAD = math.sqrt(1.0 - AGE_CORRELATION ** 2)
+NORMAL = NormalDist()
+TINY = 1e-12
 
 
 class SiblingGroups:
@@ -38,7 +45,14 @@ class SiblingGroups:
         self.rng = model.streams["siblings"]
         self.strategy = model.scenario.matching.siblings
         shares = np.array([demand.age_mix.get(band, 0.0) for band in AGE_BANDS])
-        self.age_cdf = np.concatenate([[0.0], np.cumsum(shares / shares.sum())])
+        self.age_cdf = [0.0, *np.cumsum(shares / shares.sum()).tolist()]
+        self.lower = [BAND_LOWER_AGE[band] for band in AGE_BANDS]
+        self.uppers = [BAND_UPPER_AGE[band] for band in AGE_BANDS[:-1]]
+        self.width = [BAND_UPPER_AGE[band] - BAND_LOWER_AGE[band] for band in AGE_BANDS]
+        self.residential = [demand.residential_share[band] for band in AGE_BANDS]
+        self.kinship_share = demand.kinship_share
+        self.multipliers = dict(zip(NEEDS, need_multipliers(demand.duration_in_care).tolist()))
+        self.draws = Buffered(self._block)
 
     @property
     def any(self) -> bool:
@@ -49,25 +63,45 @@ class SiblingGroups:
 
     def siblings_of(self, age: float, need: str, count: int) -> list[tuple]:
         """(age, need, days in care) of `count` siblings of a first child of this age and need."""
-        demand, care = self.demand, self.demand.duration_in_care
-        u = self.rng.random((count, 3))
-        ages, bands = self._ages_near(age, u[:, 0])
-        need_index = needs_drawn(demand, bands, u[:, 1])
-        if need != "residential":
-            need_index = np.where(need_index == NEEDS.index("residential"), need_index, NEEDS.index(need))
-        years = np.array([duration_years(care.distribution, care.mean_years[AGE_BANDS[b]], care.cv, u[i:i + 1, 2])[0]
-                          for i, b in enumerate(bands.tolist())]) * need_multipliers(care)[need_index]
-        days = np.minimum(years, LEAVING_AGE - ages) * DAYS_PER_YEAR
-        return list(zip(ages.tolist(), [NEEDS[i] for i in need_index], days.tolist()))
+        cdf, lower, width = self.age_cdf, self.lower, self.width
+        band = bisect.bisect_right(self.uppers, age)
+        latent = NORMAL.inv_cdf(min(max(cdf[band] + (age - lower[band]) / width[band] * (cdf[band + 1] - cdf[band]),
+                                        TINY), 1.0 - TINY))
+        found = []
+        for _ in range(count):
+            noise, u_need, years_by_band = self.draws.next()
+            p = min(0.5 * math.erfc(-(AGE_CORRELATION * latent + SPREAD * noise) / math.sqrt(2.0)), 1.0 - TINY)
+            band = min(bisect.bisect_right(cdf, p) - 1, len(AGE_BANDS) - 1)
+            sibling_age = lower[band] + (p - cdf[band]) / (cdf[band + 1] - cdf[band]) * width[band]
+            sibling_need = self._need(need, band, u_need)
+            years = years_by_band[band] * self.multipliers[sibling_need]
+            found.append((sibling_age, sibling_need, min(years, LEAVING_AGE - sibling_age) * DAYS_PER_YEAR))
+        return found
+
+    def _need(self, first: str, band: int, u: float) -> str:
+        residential = self.residential[band]
+        if u < residential:
+            return "residential"
+        if first != "residential":
+            return first
+        return "kinship" if u < residential + (1 - residential) * self.kinship_share else "family"
+
+    def _block(self, size: int) -> list:
+        """Rows (normal noise, uniform for the need, time in care in years if of each band) for `size` siblings."""
+        care = self.demand.duration_in_care
+        u = self.rng.random((size, 3))
+        years = [duration_years(care.distribution, care.mean_years[band], care.cv, u[:, 2]).tolist()
+                 for band in AGE_BANDS]
+        return list(zip(ndtri(u[:, 0]).tolist(), u[:, 1].tolist(), zip(*years)))
 
     def place(self, children: list, day: float) -> bool:
         """Place a group's children; whether they are all placed together."""
         placements = self.model.placements
-        residential = [child for child in children if child.need == "residential"]
         group = [child for child in children if child.need != "residential"]
         placed = len(group) > 1 and self.strategy != "separate" and self._together(group, day)
-        for child in residential + ([] if placed else group):
-            placements.match(child, day)
+        for child in children:
+            if child.option is None:
+                placements.match(child, day)
         first = children[0].option, children[0].household
         return all((child.option, child.household) == first for child in children)
 
@@ -79,17 +113,6 @@ class SiblingGroups:
             if placements.try_place_group(group, name, day):
                 return True
         return False
-
-
-    def _ages_near(self, age: float, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Ages (and band indices) of siblings of a child of this age, each with the entrants' age distribution."""
-        cdf, lower, upper = self.age_cdf, np.array(list(BAND_LOWER_AGE.values())), np.array(list(BAND_UPPER_AGE.values()))
-        band = np.searchsorted(lower, age, side="right") - 1
-        latent = ndtri(cdf[band] + (age - lower[band]) / (upper[band] - lower[band]) * (cdf[band + 1] - cdf[band]))
-        p = ndtr(AGE_CORRELATION * latent + np.sqrt(1 - AGE_CORRELATION ** 2) * ndtri(u))
-        bands = np.minimum(np.searchsorted(cdf, p, side="right") - 1, len(AGE_BANDS) - 1)
-        within = (p - cdf[bands]) / (cdf[bands + 1] - cdf[bands])
-        return lower[bands] + within * (upper[bands] - lower[bands]), bands
 
 
 def _shared_list(group: list, preferences: dict, day: float) -> list:

@@ -7,7 +7,6 @@ from hypothesis import HealthCheck, given, settings
 
 from sim.model.county import CountyModel
 from sim.model.metrics import MOVE_REASONS
-from sim.model.placements import placed_with_siblings
 from sim.run.runner import RunShape
 from sim.scenario.consistency import IN_HOUSE
 from tests.property.strategies import scenarios
@@ -37,9 +36,20 @@ def assert_invariants(model):
     groups = {id(min(group, key=id)): group for group in ((child, *child.siblings) for child in placed if child.siblings)}
     assert model.placements.with_siblings == sum(placed_with_siblings(group[0]) for group in groups.values())
     assert model.uasc_in_care == sum(child.need == "uasc" for child in placed)
+    day, households = model.env.now, model.carers.households.values()
+    assert model.carers.census(day) == (
+        sum(h.places for h in households),
+        sum(h.free_places for h in households if h.role != "hub" and day >= h.break_until),
+        sum(not h.children for h in households))
     for household in model.carers.households.values():
         siblings_here = [child for child in household.children if set(child.siblings) & set(household.children)]
         assert household.takes_siblings or not siblings_here
+
+
+def placed_with_siblings(child) -> int:
+    """How many of `child`'s sibling group share a placement (option and household) with another of them."""
+    places = [(member.option, member.household) for member in (child, *child.siblings)]
+    return sum(1 for place in places if place[0] is not None and places.count(place) > 1)
 
 
 class PlannedMoves(CountyModel):
