@@ -3,15 +3,18 @@ moving and leaving; carers recruited, approved and leaving; Mockingbird constell
 children returning to county.
 
 Events at a month end: everything that happens at the instant a month ends (a panel decision, a move)
-counts in the month that ends. The month end is processed after every other event at that instant (it
-is scheduled at a later priority than SimPy's), then the month's reviews (return to county, step-down from
-residential care) make their moves, and then the month is recorded."""
+counts in the month that ends. The month end is processed after every other event at that instant, and
+before a change dated the next day (sim/model/calendar.py); then the month's reviews (return to county,
+step-down from residential care) make their moves, and then the month is recorded."""
+
+from dataclasses import replace
 
 import simpy
 
 from sim.model.breakdowns import Breakdowns
-from sim.model.calendar import Calendar
-from sim.model.children import Child, EntrantDraws, census_children, entry_days
+from sim.model.calendar import MONTH_END, Calendar, late_event
+from sim.model.changes import Changes
+from sim.model.children import Child, EntrantDraws, census_children, entry_days, entry_rates
 from sim.model.deregistration import Deregistration
 from sim.model.households import InHouseCarers
 from sim.model.metrics import MonthlyRecorder
@@ -27,14 +30,13 @@ from sim.model.streams import Streams
 from sim.model.uasc import NEED as UASC, UascArrivals
 from sim.scenario.consistency import IN_HOUSE, in_house_start, need_for_option
 
-LATE = simpy.events.NORMAL + 1  # a month end's priority: after every other event at the same instant
 
 
 class CountyModel:
     def __init__(self, scenario, replication: int, seed: int | None = None):
         seed = scenario.seed if seed is None else seed
         scenario = drawn(scenario, seed, replication)  # this replication's values of the scenario's ranges
-        self.scenario = scenario
+        self.scenario = scenario  # as it stands now: each change on its date replaces it (changes.py)
         self.calendar = Calendar.for_scenario(scenario)
         self.env = simpy.Environment()
         self.streams = Streams(seed, replication)
@@ -54,6 +56,7 @@ class CountyModel:
         self.children_in_care = 0
         self.uasc_in_care = 0
         self.horizon = self.calendar.horizon_days
+        self.changes = Changes(self)
 
     def run(self):
         """Simulate to the horizon; the month-end metrics as an array (months x metrics)."""
@@ -64,6 +67,8 @@ class CountyModel:
     def start(self) -> None:
         """Place the census children (building the in-house households around them) and start every
         process; `env.run` then advances time."""
+        self.changes.start()
+        self.placements.start(self.env, self.calendar.anniversary_days())
         self._place_census()
         for household in self.carers.households.values():
             self.deregistration.start(household)
@@ -88,6 +93,8 @@ class CountyModel:
             found += census_children(state.uasc_in_care, scenario.demand.uasc.duration_in_care,
                                      lambda option, band: UASC, self.streams["census_uasc"])
         children = [(option, Child(0.0, age, need), days) for option, age, need, days in found]
+        for index, (_, child, _) in enumerate(children):
+            self.breakdowns.give_budgets(child, "census", index)
         in_house = [child for option, child, _ in children if option == IN_HOUSE]
         households = dict(self.carers.start_pool(in_house, in_house_start(scenario)[1]))
         for option, child, _ in children:
@@ -101,10 +108,13 @@ class CountyModel:
         """Each entry schedules the next: a chain of callbacks is cheaper than a SimPy process. Children
         enter in sibling groups, so groups arrive at entries a year over the mean group size."""
         demand = self.scenario.demand
-        per_year = demand.entries_per_year / self.siblings.mean_size
-        days = entry_days(per_year, demand.trend_per_year, demand.seasonality, self.calendar, self.streams["entries"])
+        rates = [replace(piece, per_year=piece.per_year / self.siblings.mean_size)
+                 for piece in entry_rates(demand, self.changes.keys_by_day())]
+        days = entry_days(rates, demand.seasonality, self.calendar, self.streams["entries"],
+                          self.streams["entries_above_first_peak"])
         self._entry_days = iter(days.tolist())
         self._entrants = EntrantDraws(demand, self.streams["child_attributes"])
+        self._entered = 0
         self._schedule_next_entry()
 
     def _schedule_next_entry(self) -> None:
@@ -117,14 +127,20 @@ class CountyModel:
         first = Child(self.env.now, age, need)
         size = self.siblings.size() if self._in_groups else 1
         if size == 1:
+            self._give_entrant_budgets(first)
             self.enter_alone(first, days_in_care)
         else:
             others = self.siblings.siblings_of(age, need, size - 1)
             group = (first, *(Child(self.env.now, a, n) for a, n, _ in others))
             for index, child in enumerate(group):
                 child.siblings = group[:index] + group[index + 1:]
+                self._give_entrant_budgets(child)
             self.enter(group, [days_in_care, *(days for _, _, days in others)])
         self._schedule_next_entry()
+
+    def _give_entrant_budgets(self, child) -> None:
+        self.breakdowns.give_budgets(child, "entrant", self._entered)
+        self._entered += 1
 
     def enter_alone(self, child, days_in_care: float) -> None:
         flows = self.recorder.flows
@@ -215,26 +231,19 @@ class CountyModel:
     def _month_ends(self):
         previous = 0.0
         for month, day in enumerate(self.calendar.month_end_days()):
-            yield self._late(day - self.env.now)
+            yield late_event(self.env, day - self.env.now, MONTH_END)
             self.step_down.review()
             self.needs.review(day)
             self._close_month_costs(day, day - previous)
             self.recorder.record(month, self._snapshot(day))
             previous = day
 
-    def _late(self, delay: float) -> simpy.Event:
-        """An event `delay` from now, processed after every other event at that instant."""
-        event = simpy.Event(self.env)
-        event._ok, event._value = True, None
-        self.env.schedule(event, LATE, delay)
-        return event
-
     def _close_month_costs(self, day: float, days_in_month: float) -> None:
         flows = self.recorder.flows
         costs = {name: option.take_cost(day) for name, option in self.placements.options.items()}
         flows.update((f"placement_cost:{name}", cost) for name, cost in costs.items())
         flows["placement_cost"] = sum(costs.values())
-        flows["programme_cost"] += self.mockingbird.monthly_cost(days_in_month)
+        flows["programme_cost"] += self.mockingbird.monthly_cost(days_in_month) + self.recruitment.take_team_cost(day)
 
     def _snapshot(self, day: float) -> dict:
         placements, carers = self.placements, self.carers

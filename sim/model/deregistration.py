@@ -20,18 +20,28 @@ ALWAYS = ((1.0, math.inf),)
 
 class Deregistration:
     def __init__(self, model):
-        carers = model.scenario.carers
         self.model = model
+        self._set_rates(model.scenario)
+        self.budgets = Buffered(model.streams["deregistration"].standard_exponential)
+        self.breaks = Buffered(model.streams["breaks"].random)
+
+    def reconfigure(self, scenario) -> None:
+        """New rates from now, every household's clock rescheduled without new draws; new after-breakdown
+        settings for breakdowns from now (a household already unsettled or on a break keeps its dates)."""
+        self._set_rates(scenario)
+        for household in self.model.carers.households.values():
+            self.update(household)
+
+    def _set_rates(self, scenario) -> None:
+        carers = scenario.carers
         self.rate_per_day = carers.deregistration_rate_per_year / DAYS_PER_YEAR
         leaving = carers.leaving
         self.occupancy_multiplier = {True: leaving.with_children_multiplier, False: leaving.without_children_multiplier}
         self.by_occupancy = leaving.with_children_multiplier != leaving.without_children_multiplier
         self.by_age = _age_steps(leaving.by_carer_age)
         self.after_breakdown = carers.after_breakdown
-        self.satellite_multiplier = model.scenario.mockingbird.deregistration_multiplier
-        self.satellite_breaks = short_break_factor(model.scenario.mockingbird)
-        self.budgets = Buffered(model.streams["deregistration"].standard_exponential)
-        self.breaks = Buffered(model.streams["breaks"].random)
+        self.satellite_multiplier = scenario.mockingbird.deregistration_multiplier
+        self.satellite_breaks = short_break_factor(scenario.mockingbird)
 
     def start(self, household) -> None:
         household.leaving_by_age = _age_pieces(self.by_age, household.birth_day)

@@ -11,7 +11,11 @@ DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 class StepDown:
     def __init__(self, model):
         self.model = model
-        self.settings = model.scenario.step_down
+        self.reconfigure(model.scenario)
+
+    def reconfigure(self, scenario) -> None:
+        """Settings for the reviews from now."""
+        self.settings = scenario.step_down
 
     def review(self) -> None:
         """Move up to the monthly limit of eligible children into preferred in-county vacancies."""

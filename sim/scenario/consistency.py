@@ -11,9 +11,14 @@ YOUNGER_BANDS = ("0-4", "5-10", "11-15")  # children this young are placed with 
 
 
 def check_consistency(scenario, source: str) -> None:
-    for check in (_matching_names_options, _matching_lists_end_unlimited, _in_house_capacity_from_carers,
-                  _needs_have_matching_lists, _census_fits, _in_house_census_fits, _uasc_census_fits,
-                  _breakdown_options_exist, _dates_from_start, _assessors_when_recruiting, _carer_ages_when_needed):
+    for check in (*SETTING_CHECKS, _census_fits, _in_house_census_fits, _uasc_census_fits, _dates_from_start):
+        check(scenario, source)
+
+
+def check_settings(scenario, source: str) -> None:
+    """The checks a scenario must pass as it stands after each of its changes (the census and the
+    dates of campaigns, launches and changes belong to the start)."""
+    for check in SETTING_CHECKS:
         check(scenario, source)
 
 
@@ -148,9 +153,11 @@ def _in_house_census_fits(scenario, source):
     if places is None or children > 3 * households:
         return  # an empty start draws its households' places; too many children is reported with the census
     if not households <= places <= 3 * households:
+        fewest, most = max(0, households - children), 3 * households - children
         raise InputError(source, "initial_state.in_house_vacancies", (
             f"{children} in-house children and {places - children} vacancies make {places} places, which "
-            f"{households} households of 1 to 3 places cannot hold"))
+            f"{households} households (carers.initial_households) of 1 to 3 places cannot hold: give between "
+            f"{fewest} and {most} vacancies, or change the households"))
 
 
 def _uasc_census_fits(scenario, source):
@@ -184,6 +191,7 @@ def _dates_from_start(scenario, source):
           for i, e in enumerate(recruitment.panel.extra_sittings)),
         *((f"mockingbird.constellations.{i}.start_date", c.start_date)
           for i, c in enumerate(scenario.mockingbird.constellations)),
+        *((f"changes.{i}.date", change.date) for i, change in enumerate(scenario.changes)),
     ]
     stepping_down = scenario.step_down.residential_to_family
     if stepping_down is not None and stepping_down.start_date is not None:
@@ -206,6 +214,11 @@ def _carer_ages_when_needed(scenario, source):
     carers = scenario.carers
     if carers.leaving.by_carer_age and carers.ages is None:
         raise InputError(source, "carers.ages", "required when carers.leaving.by_carer_age is given")
+
+
+SETTING_CHECKS = (_matching_names_options, _matching_lists_end_unlimited, _in_house_capacity_from_carers,
+                  _needs_have_matching_lists, _breakdown_options_exist, _assessors_when_recruiting,
+                  _carer_ages_when_needed)
 
 
 def _unknown_option(option, placements) -> str:

@@ -31,7 +31,7 @@ def test_chance_equals_the_scenario_with_every_range_at_its_central_value(tmp_pa
                   for path, span in ranges(load_scenario(fixed)).items()]  # the baseline's own ranges
     assert main(["run", str(ranged), *SHORT, "--uncertainty", "chance", "--out", str(tmp_path / "a")]) == 0
     assert main(["run", str(fixed), *SHORT, *at_central, "--out", str(tmp_path / "b")]) == 0
-    for name in ("timeseries.csv", "summary.csv"):
+    for name in ("timeseries.parquet", "summary.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
     assert manifest["uncertainty"] == "chance" and manifest["ranges"] == {}

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sim.model.calendar import Calendar
-from sim.model.children import Child, entry_days
+from sim.model.children import Child, entry_days, entry_rates
 from sim.model.county import CountyModel
 from sim.model.streams import generator
 from sim.scenario.files import load_scenario, validate_raw
@@ -42,12 +42,16 @@ def test_placement_cost_is_occupancy_days_times_daily_cost():
     assert np.all(np.abs(cost / days - in_care) < 0.15 * in_care)
 
 
+def scenario_entry_days(scenario, calendar, rng, changes=(), above_rng=None):
+    """Entry days of the scenario's own rate, then of each (day, keys, scenario after) change."""
+    demand = scenario.demand
+    return entry_days(entry_rates(demand, changes), demand.seasonality, calendar, rng, above_rng)
+
+
 def test_entries_follow_the_rate_and_trend():
     scenario = load_scenario(SCENARIOS / "baseline.yaml", ["demand.trend_per_year=0.1", "horizon_years=10"])
     calendar = Calendar.for_scenario(scenario)
-    demand = scenario.demand
-    counts = np.array([np.histogram(entry_days(demand.entries_per_year, demand.trend_per_year, demand.seasonality,
-                                               calendar, generator(1, r, "entries")),
+    counts = np.array([np.histogram(scenario_entry_days(scenario, calendar, generator(1, r, "entries")),
                                     bins=[0, 365.25, 9 * 365.25, 10 * 365.25])[0] for r in range(200)])
     assert counts[:, 0].mean() == pytest.approx(420 * 0.1 / np.log(1.1), rel=0.02)
     assert counts[:, 2].mean() == pytest.approx(420 * 1.1 ** 9 * 0.1 / np.log(1.1), rel=0.02)
@@ -56,9 +60,8 @@ def test_entries_follow_the_rate_and_trend():
 def test_seasonality_peaks_in_the_peak_month():
     scenario = load_scenario(SCENARIOS / "baseline.yaml",
                              ["demand.seasonality.amplitude=0.5", "demand.seasonality.peak_month=10", "horizon_years=10"])
-    demand = scenario.demand
-    days = np.concatenate([entry_days(demand.entries_per_year, demand.trend_per_year, demand.seasonality,
-                                      Calendar.for_scenario(scenario), generator(2, r, "entries")) for r in range(20)])
+    days = np.concatenate([scenario_entry_days(scenario, Calendar.for_scenario(scenario), generator(2, r, "entries"))
+                           for r in range(20)])
     months = (np.datetime64("2020-04-01") + days.astype("timedelta64[D]")).astype("datetime64[M]").astype(int) % 12 + 1
     by_month = np.bincount(months, minlength=13)[1:]
     assert np.argmax(by_month) + 1 in (9, 10, 11)
@@ -152,3 +155,14 @@ def test_step_down_waits_for_the_settling_period_and_keeps_to_the_monthly_limit(
     assert model.placements.out_of_county == 2 and model.recorder.flows["moves:step_down"] == 2
     model.step_down.review()
     assert model.placements.out_of_county == 1
+
+
+def test_a_childs_breakdown_budgets_are_its_own_whatever_others_do():
+    """The n-th entrant's budgets come from its row of the stream, however many rows were asked for first."""
+    from sim.model.breakdowns import BudgetRows
+
+    late = BudgetRows(generator(4, 0, "breakdown_budgets:entrants"))
+    late.row(2500)
+    early = BudgetRows(generator(4, 0, "breakdown_budgets:entrants"))
+    assert early.row(7) == late.row(7) and len(early.row(7)) == 6
+    assert early.row(7) != early.row(8)
