@@ -211,3 +211,11 @@ def test_step_up_needs_a_residential_list(tmp_path):
     path.write_text((SCENARIOS / "validation" / "erlang_loss.yaml").read_text())
     with pytest.raises(InputError, match="matching.residential: required when breakdowns.step_up_probability"):
         load_scenario(path, ["breakdowns.step_up_probability=0.1"])
+
+
+def test_a_child_with_its_own_name_is_not_called_by_its_parents_title(tmp_path):
+    named, titled = tmp_path / "named.yaml", tmp_path / "titled.yaml"
+    named.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\nname: more_carers\n", encoding="utf-8")
+    titled.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\ndemand: {{entries_per_year: 400}}\n", encoding="utf-8")
+    assert load_scenario(named).title is None
+    assert load_scenario(titled).title == load_scenario(SCENARIOS / "baseline.yaml").title
