@@ -72,15 +72,13 @@ def census_gaps(scenario) -> list[tuple[str, int, int]]:
 
 def in_house_start(scenario) -> tuple[int, int | None]:
     """(in-house children in the census, in-house places at the start): the census children and the stated
-    vacancies; without stated vacancies, one free place in each household the census children cannot fill.
-    Places are None for an empty start: each household's are drawn."""
+    vacancies (none if not stated), and one free place in each household beyond those these places fill.
+    Places are None for an empty start without stated vacancies: each household's are drawn."""
     state = scenario.initial_state
     children = sum(state.counts().get(IN_HOUSE, {}).values()) + sum(state.uasc_in_care.get(IN_HOUSE, {}).values())
     if state.children_in_care == 0 and not state.uasc_in_care and state.in_house_vacancies is None:
         return children, None
-    households = scenario.carers.initial_households
-    vacancies = state.in_house_vacancies
-    return children, children + (max(0, households - children) if vacancies is None else vacancies)
+    return children, max(children + (state.in_house_vacancies or 0), scenario.carers.initial_households)
 
 
 def _all_lists(scenario):
@@ -152,12 +150,11 @@ def _in_house_census_fits(scenario, source):
     households = scenario.carers.initial_households
     if places is None or children > 3 * households:
         return  # an empty start draws its households' places; too many children is reported with the census
-    if not households <= places <= 3 * households:
-        fewest, most = max(0, households - children), 3 * households - children
+    if places > 3 * households:
         raise InputError(source, "initial_state.in_house_vacancies", (
             f"{children} in-house children and {places - children} vacancies make {places} places, which "
-            f"{households} households (carers.initial_households) of 1 to 3 places cannot hold: give between "
-            f"{fewest} and {most} vacancies, or change the households"))
+            f"{households} households (carers.initial_households) of 1 to 3 places cannot hold: give at most "
+            f"{3 * households - children} vacancies, or more households"))
 
 
 def _uasc_census_fits(scenario, source):

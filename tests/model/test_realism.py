@@ -64,12 +64,12 @@ def admitted(model, age, option=None, need="family", years=10.0):
 CENSUS = {"in_house_fostering": {"0-4": 30, "5-10": 25, "11-15": 20}, "ifa_out_of_county": {"0-4": 10}}
 
 
-@pytest.mark.parametrize("vacancies, households", [(0, 50), (12, 50), (None, 40), (None, 90)])
+@pytest.mark.parametrize("vacancies, households", [(0, 50), (12, 50), (None, 40), (None, 90), (5, 90)])
 def test_census_children_are_placed_as_given_and_households_hold_exactly_the_stated_vacancies(vacancies, households):
     model = started(initial_state={"children_in_care": CENSUS, "in_house_vacancies": vacancies},
                     carers={"initial_households": households, "places_per_household": {1: 0.3, 2: 0.5, 3: 0.2},
                             "age_range_mix": {"0-4": 0.4, "5-10": 0.3, "11-17": 0.3}})
-    stated = vacancies if vacancies is not None else max(0, households - 75)
+    stated = max(vacancies or 0, households - 75)  # one free place in each household beyond the stated places
     places, free, _ = model.carers.census(0.0)
     assert model.placements.options[IN_HOUSE].occupied == 75 and model.placements.out_of_county == 10
     assert (places, free) == (75 + stated, stated)

@@ -164,7 +164,7 @@ UASC = "{entries_per_year: 30, age_mix: {'16-17': 1.0}, duration_in_care: {mean_
      "demand.uasc.matching.0-4: the last option ('ifa_in_county') must have unlimited capacity"),
     ("initial_state.uasc_in_care={ifa_out_of_county: {'16-17': 5}}", "initial_state.uasc_in_care: demand.uasc is needed"),
     ("initial_state.in_house_vacancies=-1", "initial_state.in_house_vacancies: Input should be greater than or equal to 0"),
-    ("initial_state.in_house_vacancies=500", "initial_state.in_house_vacancies: 200 in-house children and 500 vacancies make 700 places, which 140 households"),
+    ("initial_state.in_house_vacancies=500", "initial_state.in_house_vacancies: 200 in-house children and 500 vacancies make 700 places, which 140 households (carers.initial_households) of 1 to 3 places cannot hold: give at most 220 vacancies"),
     ("initial_state.in_house_vacancies=many", "initial_state.in_house_vacancies: Input should be a valid integer"),
     ("placements.kinship.kind=foster", "placements.kinship.kind: Input should be 'family', 'residential' or 'supported'"),
     ("matching.siblings=together", "matching.siblings: Input should be 'together_first', 'together_only' or 'separate'"),
