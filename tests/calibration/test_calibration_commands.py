@@ -10,6 +10,7 @@ from calibration.observed import OBSERVED_METRICS
 from sim.cli import main
 from sim.model.calendar import Calendar
 from sim.scenario.files import load_scenario
+from sim.scenario.uncertainty import central
 from tests.conftest import run_values
 
 
@@ -26,7 +27,7 @@ def test_both_commands_exit_0_and_say_what_they_wrote(run):
 
 def test_the_calibrated_scenario_validates_and_runs(run, tmp_path):
     scenario = load_scenario(run.out / "baseline.yaml", ["horizon_years=1", "replications=2"])
-    assert scenario.initial_state.counts() and scenario.demand.entries_per_year > 0
+    assert scenario.initial_state.counts() and central(scenario).demand.entries_per_year > 0
     in_care = run_values(scenario)["children_in_care"]
     assert in_care.shape == (2, 12) and (in_care > 0).all()
 

@@ -22,8 +22,10 @@ from calibration.estimate import estimate_all, placement_mix
 from calibration.figures import load_figures
 from calibration.history import load_care_history
 from calibration.scenario_writer import Run, rendered, scenario_tree, unfitted
+from calibration.written import central as central_value
 from sim.model.ages import AGE_BANDS
 from sim.scenario.files import load_scenario
+from sim.scenario.uncertainty import central
 
 FIGURES_HEADER = "area,parameter,value,unit,period,source,strength\n"
 RUN = Run("test", "Southwark", "", 12, 2, 1)
@@ -61,11 +63,15 @@ def test_commented_yaml_reads_back_as_written():
 
 def test_the_written_scenario_loads_and_carries_the_known_parameters(synthetic_calibration, truth, synthetic_return):
     calibration, path = synthetic_calibration
-    scenario = load_scenario(path)
+    written = load_scenario(path)
+    scenario = central(written)
     demand = scenario.demand
     assert scenario.start_date == dt.date(2021, 4, 1)
     assert demand.entries_per_year == pytest.approx(truth.entries_per_year, rel=0.07)
     assert abs(demand.trend_per_year) < 0.05
+    # Each range is central +- sqrt(7) standard errors: the truth lies inside unless the estimate is 2.6 SE off.
+    entries, trend = written.demand.entries_per_year, written.demand.trend_per_year
+    assert entries.low < truth.entries_per_year < entries.high and trend.low < 0.0 < trend.high
     assert demand.duration_in_care.distribution == "lognormal"
     assert demand.duration_in_care.cv == pytest.approx(truth.cv, rel=0.15)
     assert demand.kinship_share == pytest.approx(truth.kinship_share, abs=0.03)
@@ -144,13 +150,15 @@ def test_a_range_is_used_at_its_mid_point():
     assert load_figures()["weekly_cost_council_childrens_home"].value == (3177 + 4294) / 2
 
 
-def test_a_trend_below_the_schemas_floor_is_raised_and_said_so(southwark):
+@pytest.mark.parametrize("fitted, bounded", [(-0.5, -0.2), (0.35, 0.2), (-1.0, -0.2)])
+def test_a_trend_beyond_20_percent_a_year_is_bounded_and_said_so(southwark, fitted, bounded):
     estimates, census = southwark
-    collapsing = replace(estimates, entries=replace(estimates.entries, trend_per_year=-1.0))
-    tree = scenario_tree(collapsing, census, load_figures(), unfitted(load_figures()), RUN)
+    steep = replace(estimates, entries=replace(estimates.entries, trend_per_year=fitted))
+    tree = scenario_tree(steep, census, load_figures(), unfitted(load_figures()), RUN)
     trend = tree["demand"]["trend_per_year"]
-    assert trend.value == -0.95 and "fitted -1.000, raised to the floor" in trend.comment
-    assert rendered(tree, "", "t")[1].demand.trend_per_year == -0.95
+    assert central_value(trend.value) == bounded and f"fitted {fitted:.3f}, bounded" in trend.comment
+    written = central(rendered(tree, "", "t")[1]).demand.trend_per_year
+    assert written == bounded
 
 
 def test_the_fitted_entry_rate_integrates_to_each_years_fitted_count(southwark):
