@@ -6,24 +6,30 @@ from pathlib import Path
 
 from calibration.commands import add_commands as add_calibration_commands
 from sim.report import calibration as calibration_reports
+from sim.report.fit_report import write_fit_report
 from sim.report.publish import present, republish
 from sim.report.style import Style, load_style
 from sim.report.sweep_charts import write_sweep_charts
 from sim.run.compare import common_random_numbers
 from sim.run.executors import EXECUTORS, open_executor
+from sim.run.fit import fit, parse_free, refuse_existing, write_fit
+from sim.run.observed import read_observed
 from sim.run.outputs import (
     default_comparison_dir,
     default_out_dir,
     write_comparison,
     write_run,
 )
-from sim.run.runner import default_jobs
+from sim.run.runner import RunShape, default_jobs
 from sim.run.saved_results import load_results
+from sim.run.steady_state import TOLERANCE, steady_state
 from sim.run.sweep import default_sweep_dir, journal_dir, run_sweep
 from sim.scenario.errors import InputError
 from sim.scenario.files import load_scenario
 from sim.scenario.sweep_file import load_sweep
 from sim.scenario.uncertainty import MODES
+
+FIT_REPLICATIONS = 40
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -99,6 +105,38 @@ def validate_command(args) -> int:
     return 0
 
 
+def check_command(args) -> int:
+    for path in args.scenarios:
+        scenario = load_scenario(path, args.set)
+        findings = steady_state(scenario)
+        print(f"{path} ({scenario.name}): what its own rates imply in the long run")
+        for finding in findings:
+            print(f"{'warning: ' if finding.warning else '  '}{finding.text}")
+        warnings = sum(finding.warning for finding in findings)
+        if warnings:
+            print(f"{warnings} warning{'s' * (warnings > 1)}: a start more than {TOLERANCE:.0%} from its steady "
+                  "state moves by itself during the run, and the projection includes that movement.")
+    return 0
+
+
+def fit_command(args) -> int:
+    scenario = load_scenario(args.scenario, args.set)
+    if args.replications is not None and args.replications < 1:
+        raise InputError("--replications", "", f"expected a whole number of at least 1, got {args.replications}")
+    points = read_observed(args.observed, scenario, RunShape.of(scenario).metrics)
+    free = parse_free(args.free, scenario)
+    refuse_existing(args.out, args.force)
+    jobs = _jobs(args.jobs)
+    with open_executor("processes", jobs) as executor:
+        result = fit(scenario, points, free, args.replications or FIT_REPLICATIONS,
+                     scenario.seed if args.seed is None else args.seed, executor, args.uncertainty)
+    report = write_fit(result, free, args.scenario, args.observed, args.out, write_fit_report, args.force)
+    values = ", ".join(f"{key} = {value:g}" for key, value in result.values.items())
+    print(f"fitted {values}: {len(result.points)} points, squared relative errors {result.score:.4g} "
+          f"(from {result.start_score:.4g}); wrote {args.out} and {report}")
+    return 0
+
+
 def _overrides(args) -> list[str]:
     overrides = list(args.set)
     if args.replications is not None:
@@ -163,6 +201,34 @@ def _parser() -> argparse.ArgumentParser:
     charts.add_argument("results", metavar="RESULTS_DIR")
     charts.add_argument("--style", metavar="FILE", help="YAML file of chart titles, colours and source wording")
     charts.set_defaults(command=charts_command)
+
+    check = commands.add_parser("check", help="what a scenario's own rates imply in the long run (the carer "
+                                              "pool's equilibrium, children in care, each capped option) and how "
+                                              "far its start is from it")
+    check.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml")
+    check.add_argument("--set", action="append", default=[], metavar="KEY.PATH=VALUE",
+                       help="override one scenario value (repeatable)")
+    check.set_defaults(command=check_command)
+
+    fitting = commands.add_parser("fit", help="fit named parameters so that the scenario's median tracks observed "
+                                              "points; writes the fitted scenario and a report")
+    fitting.add_argument("scenario", metavar="SCENARIO.yaml")
+    fitting.add_argument("--observed", required=True, metavar="FILE.csv",
+                         help="observed points: a CSV with columns date, metric, value, source")
+    fitting.add_argument("--free", action="append", required=True, metavar="KEY.PATH=LOW..HIGH",
+                         help="a parameter to fit and the range to search (repeatable)")
+    fitting.add_argument("--out", required=True, metavar="FILE.yaml",
+                         help="the fitted scenario to write (it extends SCENARIO.yaml); the report goes in FILE_fit/")
+    fitting.add_argument("--replications", type=int, metavar="N",
+                         help=f"replications of every candidate (default {FIT_REPLICATIONS})")
+    fitting.add_argument("--seed", type=int, metavar="S", help="root seed of every candidate (default: the scenario's)")
+    fitting.add_argument("--jobs", type=int, metavar="J", help="processes to use (default: all cores)")
+    fitting.add_argument("--uncertainty", choices=MODES, default="all",
+                         help="what the runs include: chance and ranges (all, the default) or chance only")
+    fitting.add_argument("--set", action="append", default=[], metavar="KEY.PATH=VALUE",
+                         help="override one scenario value before fitting (repeatable)")
+    fitting.add_argument("--force", action="store_true", help="replace FILE.yaml if it exists")
+    fitting.set_defaults(command=fit_command)
 
     validate = commands.add_parser("validate", help="check scenario files without running them")
     validate.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml")

@@ -3,6 +3,12 @@
 A child's band can change during a placement, so the hazard is piecewise
 constant, a piece per band still to come. Placements in a Mockingbird
 satellite household break down at the constellation's multiplier.
+
+Each child carries the Exp(1) budgets of its first few placements, drawn for it
+by its place in the order of entry (census children by their place in the
+census): whatever happens to other children, the k-th child's n-th placement
+has the same budget in every scenario, so paired scenarios stay paired
+(common random numbers) after their paths part.
 """
 
 import bisect
@@ -10,6 +16,8 @@ import bisect
 from sim.model.ages import AGE_BANDS, DAYS_PER_YEAR
 from sim.model.hazard import HazardClock
 from sim.model.streams import Buffered
+
+PLACEMENTS_WITH_OWN_BUDGETS = 6  # later placements (rare) draw from a shared stream
 
 
 class Breakdowns:
@@ -19,11 +27,21 @@ class Breakdowns:
         self.rates = _rates_per_day(scenario)
         self.options = {option for option, _ in self.rates}
         self.budgets = Buffered(model.streams["breakdowns"].standard_exponential)
+        self.rows = {"census": BudgetRows(model.streams["breakdown_budgets:census"]),
+                     "entrant": BudgetRows(model.streams["breakdown_budgets:entrants"])}
+
+    def give_budgets(self, child, kind: str, index: int) -> None:
+        """The budgets of the first placements of the `index`-th child of its kind (census or entrant)."""
+        child.breakdown_budgets = self.rows[kind].row(index)
 
     def start(self, child) -> None:
         """A placement has begun: start its clock if the option can break down."""
+        placement = child.placements_started
+        child.placements_started += 1
         if child.option.name in self.options:
-            child.breakdown_clock = HazardClock(self, child, self.budgets.next())
+            own = child.breakdown_budgets
+            budget = own[placement] if placement < len(own) else self.budgets.next()
+            child.breakdown_clock = HazardClock(self, child, budget)
             child.breakdown_clock.start(self.model.env)
 
     def stop(self, child) -> None:
@@ -49,6 +67,23 @@ class Breakdowns:
     def fire(self, child) -> None:
         child.breakdown_clock = None
         self.model.placement_broke_down(child)
+
+
+class BudgetRows:
+    """Row n: the Exp(1) budgets of the first PLACEMENTS_WITH_OWN_BUDGETS placements of the n-th child, drawn
+    from the stream in blocks, so row n is the same however many rows are asked for and in what order."""
+
+    BLOCK = 1024
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.rows = []
+
+    def row(self, index: int) -> tuple:
+        while index >= len(self.rows):
+            self.rows.extend(map(tuple, self.rng.standard_exponential((self.BLOCK, PLACEMENTS_WITH_OWN_BUDGETS))
+                                 .tolist()))
+        return self.rows[index]
 
 
 def _rates_per_day(scenario) -> dict:

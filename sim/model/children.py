@@ -21,7 +21,7 @@ BAND_ENDS_AFTER_BIRTH = (*(BAND_UPPER_AGE[band] * DAYS_PER_YEAR for band in AGE_
 
 class Child:
     __slots__ = ("entry_day", "entry_age", "need", "option", "household", "placed_day", "exit_day",
-                 "breakdown_clock", "band_ends")
+                 "breakdown_clock", "band_ends", "breakdown_budgets", "placements_started")
 
     def __init__(self, entry_day: float, entry_age: float, need: str):
         self.entry_day, self.entry_age, self.need = entry_day, entry_age, need
@@ -31,6 +31,8 @@ class Child:
         self.placed_day = entry_day
         self.exit_day = None
         self.breakdown_clock = None
+        self.breakdown_budgets = ()  # Exp(1) budgets of its first placements (sim.model.breakdowns)
+        self.placements_started = 0
 
     def age_at(self, day: float) -> float:
         return self.entry_age + (day - self.entry_day) / DAYS_PER_YEAR

@@ -62,8 +62,10 @@ class CountyModel:
         def need_for(option, band):
             return need_for_option(self.scenario.matching, option, band)
 
-        for option, age, need, remaining_days in census_children(self.scenario, need_for, self.streams["census"]):
+        census = census_children(self.scenario, need_for, self.streams["census"])
+        for index, (option, age, need, remaining_days) in enumerate(census):
             child = Child(0.0, age, need)
+            self.breakdowns.give_budgets(child, "census", index)
             if not self.placements.try_place(child, option, age, 0.0):
                 self.placements.match(child, 0.0)
             self._admit(child, remaining_days)
@@ -72,6 +74,7 @@ class CountyModel:
         """Each entry schedules the next: a chain of callbacks is cheaper than a SimPy process."""
         self._entry_days = iter(entry_days(self.scenario.demand, self.calendar, self.streams["entries"]).tolist())
         self._entrants = EntrantDraws(self.scenario.demand, self.streams["child_attributes"])
+        self._entered = 0
         self._schedule_next_entry()
 
     def _schedule_next_entry(self) -> None:
@@ -83,6 +86,8 @@ class CountyModel:
         day, flows = self.env.now, self.recorder.flows
         age, need, days_in_care = self._entrants.next()
         child = Child(day, age, need)
+        self.breakdowns.give_budgets(child, "entrant", self._entered)
+        self._entered += 1
         option = self.placements.match(child, day)
         flows["entries"] += 1
         if not option.in_county:

@@ -7,7 +7,7 @@ census, from the stationary residual-life distribution (see docs/initial_state.m
 """
 
 import numpy as np
-from scipy.special import gammaincinv, ndtri
+from scipy.special import gammaincc, gammaincinv, ndtr, ndtri
 
 
 def duration_years(distribution: str, mean: float, cv: float, u: np.ndarray) -> np.ndarray:
@@ -17,6 +17,16 @@ def duration_years(distribution: str, mean: float, cv: float, u: np.ndarray) -> 
         return np.exp(np.log(mean) - sigma * sigma / 2 + sigma * ndtri(u))
     shape = 1.0 if distribution == "exponential" else 1.0 / (cv * cv)
     return gammaincinv(shape, u) * mean / shape
+
+
+def survival(distribution: str, mean: float, cv: float, years: np.ndarray) -> np.ndarray:
+    """P(time in care > years) for the distribution `duration_years` draws from."""
+    years = np.maximum(np.asarray(years, dtype=float), 1e-12)
+    if distribution == "lognormal":
+        sigma = np.sqrt(np.log1p(cv * cv))
+        return 1.0 - ndtr((np.log(years) - np.log(mean) + sigma * sigma / 2) / sigma)
+    shape = 1.0 if distribution == "exponential" else 1.0 / (cv * cv)
+    return gammaincc(shape, years * shape / mean)
 
 
 def residual_years(distribution: str, mean: float, cv: float, u_length: np.ndarray, u_split: np.ndarray) -> np.ndarray:

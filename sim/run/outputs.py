@@ -16,6 +16,7 @@ from sim.run.compare import ScenarioValues, differences_table, headline_table
 from sim.run.results import summarise, timeseries_lines, write_summary
 from sim.run.runner import RunShape, replications
 from sim.run.saved_results import COMPARISON, RUN
+from sim.run.steady_state import steady_state
 from sim.scenario.files import scenario_hash, scenario_yaml
 from sim.scenario.uncertainty import BAND_WORDING, bands, described_ranges, for_mode
 
@@ -61,7 +62,8 @@ def write_run(scenario, out_dir: Path, jobs: int, progress=None, executor=None, 
         with _timeseries(staging, "replication,date,metric,value") as timeseries:
             values = _simulate(scenario, jobs, timeseries, progress, executor=executor)
         write_summary(summarise(values.values, values).assign(uncertainty=bands(scenario)), staging / "summary.csv")
-        write_manifest(staging, {"kind": RUN, **run_manifest(scenario, started), **_uncertainty(scenario, uncertainty)})
+        write_manifest(staging, {"kind": RUN, **run_manifest(scenario, started), **_uncertainty(scenario, uncertainty),
+                                 "steady_state": steady_state_findings(scenario)})
         if present:
             present(staging)
     return Path(out_dir)
@@ -92,7 +94,7 @@ def write_comparison(paired: list, as_written: list, out_dir: Path, jobs: int, p
         write_summary(differences_table(results, base.name), staging / "differences.csv")
         write_summary(headline_table(results, base.name), staging / "headline.csv")
         write_manifest(staging, {**_comparison_manifest(paired, as_written, started),
-                                 **_uncertainty(base, uncertainty)})
+                                 **_uncertainty(base, uncertainty), "steady_state": steady_state_findings(base)})
         if present:
             present(staging)
     return Path(out_dir)
@@ -132,7 +134,8 @@ def _comparison_manifest(paired: list, as_written: list, started: str) -> dict:
             "so that replication r of each scenario draws the same children."),
         "scenarios": [
             {"name": scenario.name, "scenario_hash": scenario_hash(scenario),
-             "seed_in_file": written.seed, "replications_in_file": written.replications}
+             "seed_in_file": written.seed, "replications_in_file": written.replications,
+             "steady_state": steady_state_findings(scenario)}
             for scenario, written in zip(paired, as_written)
         ],
     }
@@ -142,6 +145,11 @@ def _uncertainty(scenario, mode: str) -> dict:
     """What the manifest says of the bands: the mode asked for, what the bands include, and the ranges drawn."""
     return {"uncertainty": mode, "bands_include": BAND_WORDING[bands(scenario)],
             "ranges": described_ranges(scenario)}
+
+
+def steady_state_findings(scenario) -> list[dict]:
+    """What the scenario's own rates imply in the long run (sim/run/steady_state.py), as the manifest holds it."""
+    return [finding.as_dict() for finding in steady_state(scenario)]
 
 
 def write_manifest(staging: Path, manifest: dict) -> None:

@@ -9,7 +9,8 @@
       carers.initial_households: [140, 165]
 
 Instead of `grid`, `sample: {method: sobol|morris|latin, n: N, ranges: {KEY.PATH: [low, high]}}`
-draws points for a sensitivity analysis, or, without `base`,
+draws points for a sensitivity analysis (`ranges: scenario` samples the base scenario's own ranges, each
+figure from its low to its high end), or, without `base`,
 `authorities: [{name: NAME, scenario: FILE}]` runs a region, each authority with
 its own seed derived from `seed` and its name.
 
@@ -38,7 +39,7 @@ from sim.scenario.files import (
 from sim.scenario.keys import name_key
 from sim.scenario.sampling import one_at_a_time, sample_points
 from sim.scenario.schema import Frozen, Name, Scenario
-from sim.scenario.uncertainty import for_mode
+from sim.scenario.uncertainty import draw_key, for_mode, ranges
 
 REGIONAL_TOTAL = "regional_total"
 KINDS = ("grid", "sample", "authorities")
@@ -54,10 +55,13 @@ def _increasing(bounds: tuple) -> tuple:
 Range = Annotated[tuple[float, float], AfterValidator(_increasing)]
 
 
+FROM_SCENARIO = "scenario"  # sample the base scenario's own ranges
+
+
 class Sample(Frozen):
     method: Literal["sobol", "morris", "latin"]
     n: Annotated[int, Field(ge=2)]
-    ranges: Annotated[dict[str, Range], Field(min_length=1)]
+    ranges: Annotated[dict[str, Range], Field(min_length=1)] | Literal["scenario"]
 
     @model_validator(mode="after")
     def _enough_points(self):
@@ -154,11 +158,29 @@ def load_sweep(path) -> Sweep:
     if spec.kind == "grid":
         designs = [("grid", dict(zip(spec.grid, values))) for values in itertools.product(*spec.grid.values())]
         return Sweep(spec, _variants(spec, path, "grid", base, designs), None)
+    if spec.sample.ranges == FROM_SCENARIO:
+        sampled = scenario_ranges(_load(path, "base", base, _shared(spec, spec.seed)), path)
+        spec = spec.model_copy(update={"sample": spec.sample.model_copy(update={"ranges": sampled})})
     sample = spec.sample
     points = sample_points(sample.method, sample.n, sample.ranges, spec.seed)
     designs = [("sample", dict(zip(sample.ranges, row.tolist()))) for row in points]
     designs += one_at_a_time(sample.ranges)
     return Sweep(spec, _variants(spec, path, "sample.ranges", base, designs), points)
+
+
+def scenario_ranges(scenario: Scenario, path: Path) -> dict[str, tuple[float, float]]:
+    """The base scenario's ranges as a sample's: one parameter per draw (the age bands of a figure share one),
+    from its low to its high end."""
+    found = {}
+    for key_path, span in ranges(scenario).items():
+        key = draw_key(key_path)
+        if found.setdefault(key, (span.low, span.high)) != (span.low, span.high):
+            raise InputError(path, "sample.ranges", f"the base scenario's {key} has different ranges by age band; "
+                                                    "list the ranges to sample instead of 'scenario'")
+    if not found:
+        raise InputError(path, "sample.ranges", "the base scenario gives no figure as a range; list the ranges "
+                                                "to sample instead of 'scenario'")
+    return {key: bounds for key, bounds in found.items() if bounds[0] < bounds[1]}
 
 
 def override_text(key: str, value) -> str:

@@ -18,3 +18,8 @@ def plain_path(key_path: str) -> str:
     """'carers.recruitment.enquiries_per_month' -> 'In-house foster carers: recruitment: enquiries per month'."""
     first, *rest = key_path.split(".")
     return ": ".join([SECTIONS.get(first, plain(first)), *(plain(part, capital=False) for part in rest)])
+
+
+def option_label(scenario, name: str) -> str:
+    """What people read for a placement option: its `label`, or its name in plain English."""
+    return scenario.placements[name].label or plain(name)

@@ -163,3 +163,14 @@ def test_sweep_file_mistakes_exit_2_with_one_line(tmp_path, capsys, text, expect
 @pytest.mark.parametrize("name, variants", [("demand_grid", 9), ("carer_assumptions", 83)])
 def test_shipped_sweeps_are_valid(name, variants):
     assert len(load_sweep(SCENARIOS / "sweeps" / f"{name}.yaml").variants) == variants
+
+
+def test_a_sample_can_read_the_base_scenarios_own_ranges(tmp_path):
+    path = tmp_path / "own.yaml"
+    path.write_text(f"base: {SCENARIOS / 'baseline.yaml'}\nreplications: 2\nseed: 1\n"
+                    "sample: {method: morris, n: 2, ranges: scenario}\n", encoding="utf-8")
+    sweep = load_sweep(path)
+    assert sweep.spec.sample.ranges == {"mockingbird.breakdown_multiplier": (0.6, 1.0),
+                                        "mockingbird.deregistration_multiplier": (0.18, 1.0)}
+    values = {variant.overrides["mockingbird.breakdown_multiplier"] for variant in sweep.of_design("sample")}
+    assert all(0.6 <= value <= 1.0 for value in values)

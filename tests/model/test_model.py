@@ -147,3 +147,14 @@ def test_step_down_waits_for_the_settling_period_and_keeps_to_the_monthly_limit(
     assert model.placements.out_of_county == 2 and model.recorder.flows["moves:step_down"] == 2
     model.step_down.review()
     assert model.placements.out_of_county == 1
+
+
+def test_a_childs_breakdown_budgets_are_its_own_whatever_others_do():
+    """The n-th entrant's budgets come from its row of the stream, however many rows were asked for first."""
+    from sim.model.breakdowns import BudgetRows
+
+    late = BudgetRows(generator(4, 0, "breakdown_budgets:entrants"))
+    late.row(2500)
+    early = BudgetRows(generator(4, 0, "breakdown_budgets:entrants"))
+    assert early.row(7) == late.row(7) and len(early.row(7)) == 6
+    assert early.row(7) != early.row(8)
