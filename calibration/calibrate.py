@@ -23,6 +23,7 @@ from calibration.scenario_writer import (
     rendered,
     scenario_tree,
 )
+from calibration import supply
 from calibration.supply import Balance
 from calibration.trust import warnings
 from sim.run.outputs import staged_directory
@@ -72,7 +73,7 @@ def calibrate(history: CareHistory, figures, settings: Settings) -> Calibration:
     found = warnings(estimates, census)
     header = _header(settings.area, window, found)
     text, scenario = rendered(tree, header, f"calibrated scenario for {settings.area}")
-    balance = carer_supply(estimates, census, figures, free)[1]
+    balance = supply.balance(scenario, *carer_supply(estimates, census, figures, free)[1:])
     return Calibration(history, figures, estimates, census, free, balance, found, tree, text, scenario)
 
 

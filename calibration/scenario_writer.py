@@ -81,7 +81,8 @@ def scenario_tree(estimates: Estimates, census: PlacementMix, figures, free: Fre
 
 
 def carer_supply(estimates: Estimates, census: PlacementMix, figures, free: FreeParameters):
-    """The scenario's `carers` (commented) and the balance of its pool (calibration/supply.py)."""
+    """The scenario's `carers` (commented), its published leaving rate and the basis of its approvals
+    (calibration/supply.py)."""
     counts = _census(census, figures)[0]
     rates = _breakdowns(estimates.breakdowns, _placed(counts)).value["in_house_fostering"].value
     by_band = rates if isinstance(rates, dict) else dict.fromkeys(AGE_BANDS, rates)
@@ -130,7 +131,7 @@ def _demand(estimates: Estimates, scale: Free, start: dt.date) -> dict:
         trend_value, trend_note = estimate_range(round(trend, 4), fitted.trend_se, -TREND_BOUND, TREND_BOUND), spread
         level_se = fitted.log_se_at(years)
     else:  # the fit is not trusted: no range on the trend, and the level's only where the data pin it down
-        trend_value, trend_note = round(trend, 4), f"; fitted {fitted.trend_per_year:.3f}, bounded"
+        trend_value, trend_note = round(trend, 4), f"; fitted {fitted.trend_per_year:.3f}, bounded (docs/assumptions.md C5)"
         level_se = math.sqrt(fitted.covariance[0][0])
     return {
         "entries_per_year": Commented(relative_range(round(entries.per_year_at(years), 2), level_se, 2), (

@@ -24,6 +24,8 @@ from calibration.commented_yaml import Commented
 from calibration.disclosure import shown
 from calibration.written import central, estimate_range, relative_range, scaled, summing_to_one
 from sim.model.ages import AGE_BANDS, DAYS_PER_YEAR
+from sim.run import steady_state
+from sim.scenario import uncertainty
 
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 ASSUMED = {  # structural judgements no published figure gives, by their entry in docs/assumptions.md
@@ -96,15 +98,16 @@ class _Own:
         return "; ".join(parts)
 
 
-def carers(children: dict, census_date, figures, occupancy, in_house_breakdowns: dict) -> tuple[dict, Balance]:
-    """The scenario's `carers` as a commented mapping, and its balance. `children`: in-house foster children
-    at the census by age band; `occupancy`: the free parameter (calibration/scenario_writer.py Free);
-    `in_house_breakdowns`: the scenario's breakdown rate per age band in in-house foster care."""
+def carers(children: dict, census_date, figures, occupancy, in_house_breakdowns: dict) -> tuple[dict, float, str]:
+    """The scenario's `carers` as a commented mapping, the households leaving a year per household (every
+    reason counted) and where its approvals come from. `children`: in-house foster children at the census by
+    age band; `occupancy`: the free parameter (calibration/scenario_writer.py Free); `in_house_breakdowns`: the
+    scenario's breakdown rate per age band in in-house foster care."""
     own = _Own(figures)
     pool, households = _pool(children, census_date, figures, occupancy)
     rate, rate_comment = _leaving_rate(own, households, figures)
     raise_factor, raise_comment = _after_breakdown_raise(children, households, in_house_breakdowns)
-    recruitment, approvals, basis = _recruitment(own, households, central(rate), figures)
+    recruitment, basis = _recruitment(own, households, central(rate), figures)
     deregistration = Commented(scaled(rate, 1 / raise_factor), f"{rate_comment}; {raise_comment}")
     tree = {
         **pool,
@@ -113,20 +116,14 @@ def carers(children: dict, census_date, figures, occupancy, in_house_breakdowns:
         "after_breakdown": _assumed("after_breakdown"),
         "recruitment": recruitment,
     }
-    return tree, Balance(households, approvals, central(rate), basis)
+    return tree, central(rate), basis
 
 
-def approvals_per_year(recruitment: dict) -> float:
-    """Approvals a year in the long run from the funnel's figures: applications, limited by the assessors'
-    throughput (a withdrawing applicant holds a place for half an assessment on average), less withdrawals,
-    limited by the panel's cases, times the approval probability."""
-    assessment, panel = recruitment["assessment"], recruitment["panel"]
-    withdrawal = assessment["withdrawal_probability"]
-    applications = 12 * recruitment["enquiries_per_month"] * recruitment["enquiry_to_application"]
-    slot_years = assessment["mean_months"] / 12 * (1 - withdrawal / 2)
-    assessed = min(applications, assessment["assessors"] * assessment["caseload_per_assessor"] / slot_years)
-    decided = min(assessed * (1 - withdrawal), 12 * panel["sittings_per_month"] * panel["cases_per_sitting"])
-    return decided * panel["approval_probability"]
+def balance(scenario, leaving_rate: float, basis: str) -> Balance:
+    """The balance of a calibrated scenario's pool: approvals a year as `sufficiency check` counts them (the
+    least that enquiries, assessors and panel allow), at the central values, against the published rate."""
+    approvals = steady_state.carer_supply(uncertainty.central(scenario)).approvals
+    return Balance(scenario.carers.initial_households, approvals, leaving_rate, basis)
 
 
 def _pool(children: dict, census_date, figures, occupancy) -> tuple[dict, int]:
@@ -211,11 +208,11 @@ def _after_breakdown_raise(children: dict, households: int, rates: dict) -> tupl
     factor = 1 + (settings["deregistration_multiplier"] - 1) * unsettled
     return factor, (f"divided by {factor:.3f} for the raise after breakdowns ({per_household:.2f} a household a year, "
                     f"{unsettled:.1%} of households within {settings['months']:g} months of one): the model's base "
-                    "rate")
+                    "rate (docs/assumptions.md C3)")
 
 
-def _recruitment(own: _Own, households: int, leaving_rate: float, figures) -> tuple[dict, float, str]:
-    """The funnel, the approvals a year it gives, and where they come from."""
+def _recruitment(own: _Own, households: int, leaving_rate: float, figures) -> tuple[dict, str]:
+    """The funnel, and where its approvals a year come from."""
     national = _national_funnel(figures)
     enquiries, conversion, withdrawal, applications, basis = _flows(own, households, leaving_rate, national)
     spread = _approvals_relative_se(own)
@@ -241,7 +238,7 @@ def _recruitment(own: _Own, households: int, leaving_rate: float, figures) -> tu
             "decision_delay_days": _figure(figures, "panel_decision_delay_days"),
         },
     }
-    return recruitment, approvals_per_year(_values(recruitment)), basis
+    return recruitment, basis
 
 
 def _national_funnel(figures) -> dict[str, Commented]:
@@ -282,7 +279,7 @@ def _flows(own: _Own, households: int, leaving_rate: float, national: dict) -> t
     else:
         approvals = households * leaving_rate
         basis = (f"approvals a year equal to the households leaving a year, {households} x {leaving_rate:g}: national "
-                 "rates scaled so that the pool the census implies is in balance")
+                 "rates scaled so that the pool the census implies is in balance (docs/assumptions.md C2)")
     if applications is None:
         applications = approvals / ((1 - withdrawal.value) * approval)
     elif own.mean_a_year(APPROVED) is not None:
@@ -317,7 +314,7 @@ def _assessors(applications: float, mean_months: float, withdrawal: float) -> Co
         return _assumed("assessors")
     return Commented(needed, (
         f"raised from {assumed} (docs/assumptions.md {note}) so that assessors hold {CAPACITY_HEADROOM:g} times "
-        f"the {in_assessment:.0f} applicants in assessment at once"))
+        f"the {in_assessment:.0f} applicants in assessment at once (docs/assumptions.md C4)"))
 
 
 def _cases_per_sitting(assessed: float, figures) -> Commented:
@@ -328,18 +325,7 @@ def _cases_per_sitting(assessed: float, figures) -> Commented:
         return assumed
     return Commented(needed, (
         f"raised from {assumed.value} ({assumed.comment}) so that the panel can hear {CAPACITY_HEADROOM:g} times "
-        f"the {assessed:.0f} cases a year"))
-
-
-def _values(tree):
-    """The mapping without its comments, each range at its central value."""
-    if isinstance(tree, Commented):
-        return _values(tree.value)
-    if isinstance(tree, dict) and set(tree) == {"low", "central", "high"}:
-        return tree["central"]
-    if isinstance(tree, dict):
-        return {key: _values(value) for key, value in tree.items()}
-    return tree
+        f"the {assessed:.0f} cases a year (docs/assumptions.md C4)"))
 
 
 def _figure(figures, name: str, whole: bool = False) -> Commented:

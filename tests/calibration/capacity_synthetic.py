@@ -6,9 +6,9 @@ every child and household from long before the data window (so the window opens 
 full), children placed in the first option of their need's list with a free place (the council's own
 foster households, then agency carers in county, then agency carers out of county; likewise for
 children's homes), re-placed the same way after a breakdown, a planned move, or their carers leaving.
-Foster households leave at a constant rate and are approved at a constant rate that keeps the pool in
-balance, so the council's own Ofsted figures (households at 31 March, approvals and deregistrations by
-year) are also known and returned. Episodes, location codes and the per-year files are as
+The county's own places are fixed: foster households leave at a constant rate and each is replaced the
+same day by a newly approved household with as many places, so the council's own Ofsted figures
+(households at 31 March, approvals and deregistrations by year) are also known and returned. Episodes, location codes and the per-year files are as
 synthetic.py writes them.
 """
 
@@ -51,7 +51,7 @@ class CapacityTruth:
     cv: float = 1.0
     residential_share: dict = _band_dict([0.0, 0.05, 0.15, 0.20])
     kinship_share: float = 0.2
-    households: int = 150  # the pool's size in balance: approvals a year = households x leaving rate
+    households: int = 150  # fixed: each household that leaves is replaced at once
     places_per_household: dict = field(default_factory=lambda: {1: 0.3, 2: 0.5, 3: 0.2})
     leaving_rate_per_year: float = 0.13
     ifa_in_county_places: int = 60
@@ -130,7 +130,6 @@ class _County:
             self._schedule(day, "entry", next(ids))
         for household in self.households:
             self._schedule_leaving(start, household)
-        self._schedule_approval(start)
         for year in range(start.year + 1, end.year + 1):
             self._schedule(dt.date(year, 3, 31), "count", None)
         while self.queue:
@@ -177,17 +176,15 @@ class _County:
         self._replace(day, child, self.rng.choice(reasons))
 
     def _leave(self, day, household, _token) -> None:
+        year = _collection_year(day)
         self.households.remove(household)
-        self.deregistered[_collection_year(day)] = self.deregistered.get(_collection_year(day), 0) + 1
+        self.deregistered[year] = self.deregistered.get(year, 0) + 1
+        replacement = _Household(household.places)
+        self.households.append(replacement)
+        self.approved[year] = self.approved.get(year, 0) + 1
+        self._schedule_leaving(day, replacement)
         for child in sorted(household.children, key=lambda c: c.id):
             self._replace(day, child, CARER_LEFT_REASON)
-
-    def _approve(self, day, _subject, _token) -> None:
-        household = self._new_household()
-        self.households.append(household)
-        self.approved[_collection_year(day)] = self.approved.get(_collection_year(day), 0) + 1
-        self._schedule_leaving(day, household)
-        self._schedule_approval(day)
 
     def _count(self, day, _subject, _token) -> None:
         self.households_at[day] = len(self.households)
@@ -257,10 +254,6 @@ class _County:
 
     def _schedule_leaving(self, day, household) -> None:
         self._schedule(day + _days(self.rng.expovariate(self.truth.leaving_rate_per_year)), "leave", household)
-
-    def _schedule_approval(self, day) -> None:
-        per_year = self.truth.households * self.truth.leaving_rate_per_year
-        self._schedule(day + _days(self.rng.expovariate(per_year)), "approve", None)
 
     def _new_household(self) -> _Household:
         places = self.truth.places_per_household

@@ -5,6 +5,7 @@ computations, the closed form of the pool's path, and a simulation of the calibr
 import datetime as dt
 import math
 import re
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -12,9 +13,11 @@ import pytest
 from calibration.errors import DataError
 from calibration.figures import load_figures
 from calibration.scenario_writer import Free
-from calibration.supply import approvals_per_year, carers
+from calibration.supply import Balance, carers
 from calibration.written import PERT_HALF_WIDTH_IN_SE
+from sim.run.steady_state import carer_supply
 from sim.scenario.files import load_scenario
+from sim.scenario.schema import Carers
 from sim.scenario.uncertainty import central
 from tests.conftest import run_values
 
@@ -48,6 +51,15 @@ def _central(value):
     return value["central"] if isinstance(value, dict) and "central" in value else value
 
 
+def _calibrated(figures, children=CHILDREN):
+    """The carers written, without comments and each range at its central value, and the pool's balance
+    with approvals a year as `sufficiency check` counts them."""
+    tree, rate, basis = carers(children, CENSUS_DATE, figures, OCCUPANCY, BREAKDOWNS)
+    written = _values(tree)
+    approvals = carer_supply(SimpleNamespace(carers=Carers.model_validate(_central_tree(written)))).approvals
+    return written, Balance(written["initial_households"], approvals, rate, basis)
+
+
 def _own_figures(tmp_path, rows=OWN_ROWS):
     path = tmp_path / "figures.csv"
     path.write_text(HEADER + rows)
@@ -55,8 +67,7 @@ def _own_figures(tmp_path, rows=OWN_ROWS):
 
 
 def test_without_own_figures_the_pool_the_census_implies_is_in_balance():
-    tree, balance = carers(CHILDREN, CENSUS_DATE, load_figures(), OCCUPANCY, BREAKDOWNS)
-    written = _values(tree)
+    written, balance = _calibrated(load_figures())
     households = math.ceil(100 / (1.55 * 0.9))
     assert written["initial_households"] == balance.households == households == 72
     # England's 12.8% a year, divided by the raise after breakdowns: x2 for the six months after one, and
@@ -70,9 +81,7 @@ def test_without_own_figures_the_pool_the_census_implies_is_in_balance():
 
 
 def test_the_councils_own_figures_set_the_pool_its_leaving_rate_and_the_funnel(tmp_path):
-    figures = _own_figures(tmp_path).up_to(CENSUS_DATE)
-    tree, balance = carers(CHILDREN, CENSUS_DATE, figures, OCCUPANCY, BREAKDOWNS)
-    written = _values(tree)
+    written, balance = _calibrated(_own_figures(tmp_path).up_to(CENSUS_DATE))
     assert written["initial_households"] == balance.households == 104  # at 31 March 2021; 2021-22's is later
     # 26 left over 100 + (100 + 104) / 2 household-years; range: sqrt(7) Poisson standard errors either side.
     rate = 26 / 202
@@ -93,8 +102,7 @@ def test_the_councils_own_figures_set_the_pool_its_leaving_rate_and_the_funnel(t
 
 
 def test_the_households_places_hold_the_in_house_children_at_the_occupancy(tmp_path):
-    figures = _own_figures(tmp_path).up_to(CENSUS_DATE)
-    places = _values(carers(CHILDREN, CENSUS_DATE, figures, OCCUPANCY, BREAKDOWNS)[0])["places_per_household"]
+    places = _calibrated(_own_figures(tmp_path).up_to(CENSUS_DATE))[0]["places_per_household"]
     assert sum(places.values()) == pytest.approx(1.0)
     assert sum(size * share for size, share in places.items()) == pytest.approx(100 / (104 * 0.9), abs=0.005)
     # Nearest the assumed mix: more households of one place than of two, and of two than of three.
@@ -102,7 +110,7 @@ def test_the_households_places_hold_the_in_house_children_at_the_occupancy(tmp_p
 
 
 def test_the_pools_path_is_the_closed_form_towards_its_equilibrium(tmp_path):
-    balance = carers(CHILDREN, CENSUS_DATE, _own_figures(tmp_path).up_to(CENSUS_DATE), OCCUPANCY, BREAKDOWNS)[1]
+    balance = _calibrated(_own_figures(tmp_path).up_to(CENSUS_DATE))[1]
     equilibrium, tau = balance.equilibrium, balance.time_constant_years
     assert balance.households_at(0.0) == pytest.approx(104)
     assert balance.households_at(tau) == pytest.approx(equilibrium + (104 - equilibrium) / math.e)
@@ -111,12 +119,12 @@ def test_the_pools_path_is_the_closed_form_towards_its_equilibrium(tmp_path):
 
 def test_assessors_and_panel_are_raised_when_the_assumed_numbers_would_hold_approvals_back():
     many = {band: 10 * n for band, n in CHILDREN.items()}  # 1,000 in-house children: 717 households
-    recruitment = _values(carers(many, CENSUS_DATE, load_figures(), OCCUPANCY, BREAKDOWNS)[0])["recruitment"]
-    assessment, panel = recruitment["assessment"], recruitment["panel"]
+    written, balance = _calibrated(load_figures(), many)
+    assessment, panel = written["recruitment"]["assessment"], written["recruitment"]["panel"]
     assert assessment["assessors"] > 8 and panel["cases_per_sitting"] > 6
-    unlimited = {**recruitment, "assessment": {**assessment, "assessors": 10**6},
-                 "panel": {**panel, "cases_per_sitting": 10**6}}
-    assert approvals_per_year(_central_tree(recruitment)) == pytest.approx(approvals_per_year(_central_tree(unlimited)))
+    supply = carer_supply(SimpleNamespace(carers=Carers.model_validate(_central_tree(written))))
+    assert supply.limited_by == "the enquiries" and min(supply.assessment, supply.panel) >= 1.4 * supply.funnel
+    assert balance.equilibrium / balance.households == pytest.approx(1.0, abs=0.005)
 
 
 def _central_tree(tree):
