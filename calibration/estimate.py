@@ -60,6 +60,18 @@ class EntryRate:
         from_middle = years - len(self.counts_by_year) / 2
         return float(np.sqrt(max(var_level + 2 * from_middle * cov + from_middle**2 * var_growth, 0.0)))
 
+    def trend_se_drawn_alone(self, years: float, horizon_years: float) -> float:
+        """The trend's standard error for drawing it independently of the rate at `years`: the fit's rate and
+        trend there are correlated (a steeper trend has a higher rate after the window's middle), so drawn
+        apart the rate's spread `horizon_years` later falls short; widened so that it matches there (and
+        falls short less before)."""
+        (_, cov), (_, var_growth) = self.covariance
+        if not var_growth or horizon_years <= 0:
+            return self.trend_se
+        from_middle = years - len(self.counts_by_year) / 2
+        widening = 1 + 2 * (from_middle * var_growth + cov) / (horizon_years * var_growth)
+        return self.trend_se * float(np.sqrt(max(widening, 1.0)))
+
     def per_year_at(self, years: float) -> float:
         """The fitted rate `years` after the window starts: the rate whose exponential trend gives the
         fitted count of every collection year (on average per_year; its trend makes it differ at a time)."""
@@ -91,6 +103,10 @@ class TimeInCare:
     cv: float
     fits: dict[str, DurationFit]
     basis: Basis
+
+    @property
+    def log_mean_se(self) -> dict[str, float]:
+        return self.fits[self.family].log_mean_se
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,12 @@ month ends of the squared relative error of the median across replications
 against the observed count.
 
 Children in care depend only on entries and times in care, never on where
-children are placed, so they fit the duration scale; children placed out of
-county then fit the occupancy of in-house places, which sizes the carer pool
-(only when the return says which placements are out of county). Each fit is
-scipy's bounded one-dimensional minimiser, deterministic for a given seed.
+children are placed, so they fit the duration scale; the children in in-house
+foster care then fit the occupancy of in-house places, which sizes the carer
+pool's places: the count the council's own places held month by month is what
+they can hold, whether or not the return says which other placements are out
+of county. Each fit is scipy's bounded one-dimensional minimiser,
+deterministic for a given seed.
 """
 
 from dataclasses import dataclass, replace
@@ -38,6 +40,7 @@ DURATION_SCALE_BOUNDS = (0.5, 2.0)
 OCCUPANCY_BOUNDS = (0.5, 1.0)
 TOLERANCE = 0.01
 IN_HOUSE_METRIC = "placed:in_house_fostering"
+FITTED_TO = {"children_in_care": "children in care", IN_HOUSE_METRIC: "children in in-house foster care"}
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ def _fit(target: _Target, metric: str, candidate, bounds, default: float) -> Fre
                                       method="bounded", options={"xatol": TOLERANCE})
     dates = target.dates
     note = (
-        f"fitted to {metric.replace('_', ' ')} at {len(dates)} month ends, {dates[0]} to {dates[-1]}: the median of "
+        f"fitted to {FITTED_TO[metric]} at {len(dates)} month ends, {dates[0]} to {dates[-1]}: the median of "
         f"{target.settings.replications} replications (seed {target.settings.seed}, the same for every value tried) "
         f"has squared relative errors summing to {result.fun:.3g}, against "
         f"{target.distance(candidate(default), metric):.3g} at {default:g}; bounds {bounds[0]:g} to {bounds[1]:g}"

@@ -19,7 +19,7 @@ from calibration.disclosure import shown
 from calibration.estimate import BreakdownHazard, Estimates, PlacementMix
 from calibration.options import LOCATION_UNKNOWN, OPTIONS
 from calibration.trust import TREND_BOUND, bounded_trend
-from calibration.written import estimate_range, relative_range, summing_to_one
+from calibration.written import estimate_range, relative_range, spanning_range, summing_to_one
 from sim.model.ages import AGE_BANDS, DAYS_PER_YEAR
 from sim.scenario.files import validate_raw
 from sim.scenario.schema import Scenario
@@ -69,7 +69,7 @@ def scenario_tree(estimates: Estimates, census: PlacementMix, figures, free: Fre
         "horizon_years": run.horizon_months / 12,
         "replications": run.replications,
         "seed": run.seed,
-        "demand": _demand(estimates, free.duration_scale, start),
+        "demand": _demand(estimates, free.duration_scale, start, run.horizon_months / 12),
         "initial_state": {"children_in_care": Commented(counts, census_comment, counts=True)},
         "placements": {name: _placement(name, counts, census, figures) for name in placed},
         "matching": _matching(counts),
@@ -119,7 +119,7 @@ def _placed(counts: dict) -> list:
     return [name for name in OPTIONS if name in listed]
 
 
-def _demand(estimates: Estimates, scale: Free, start: dt.date) -> dict:
+def _demand(estimates: Estimates, scale: Free, start: dt.date, horizon_years: float) -> dict:
     fitted = estimates.entries
     entries = replace(fitted, trend_per_year=bounded_trend(fitted.trend_per_year))
     trend = entries.trend_per_year
@@ -128,7 +128,10 @@ def _demand(estimates: Estimates, scale: Free, start: dt.date) -> dict:
     care = estimates.time_in_care
     spread = "; range: the fit's standard error, allowing for more spread between years than Poisson chance"
     if trend == fitted.trend_per_year:
-        trend_value, trend_note = estimate_range(round(trend, 4), fitted.trend_se, -TREND_BOUND, TREND_BOUND), spread
+        trend_se = fitted.trend_se_drawn_alone(years, horizon_years)
+        trend_value = estimate_range(round(trend, 4), trend_se, -TREND_BOUND, TREND_BOUND)
+        trend_note = (f"{spread}, widened x{trend_se / fitted.trend_se:.2f} as it is drawn apart from the entries "
+                      f"(docs/uncertainty.md)" if fitted.trend_se else spread)
         level_se = fitted.log_se_at(years)
     else:  # the fit is not trusted: no range on the trend, and the level's only where the data pin it down
         trend_value, trend_note = round(trend, 4), f"; fitted {fitted.trend_per_year:.3f}, bounded (docs/assumptions.md C5)"
@@ -141,7 +144,7 @@ def _demand(estimates: Estimates, scale: Free, start: dt.date) -> dict:
         "duration_in_care": {
             "distribution": Commented(care.family, "lowest AIC of " + ", ".join(
                 f"{family} {fit.aic:.1f}" for family, fit in care.fits.items())),
-            "mean_years": Commented(*_mean_years(care.mean_years, scale)),
+            "mean_years": Commented(*_mean_years(care.mean_years, care.log_mean_se, scale)),
             "cv": Commented(round(care.cv, 3), "fitted with the means; the exponential's is 1"),
         },
         "residential_share": Commented(*_residential(estimates.residential_share)),
@@ -149,11 +152,14 @@ def _demand(estimates: Estimates, scale: Free, start: dt.date) -> dict:
     }
 
 
-def _mean_years(means: dict, scale: Free) -> tuple[dict, str]:
-    filled = _every_band(means)
-    values = {band: round(mean * scale.value, 3) for band, mean in filled.items()}
+def _mean_years(means: dict, log_se: dict, scale: Free) -> tuple[dict, str]:
+    filled, spread = _every_band(means), _every_band(log_se)
+    values = {band: spanning_range(round(mean * scale.value, 3), [mean, mean * scale.value], spread[band], 3)
+              for band, mean in filled.items()}
     missing = [band for band in AGE_BANDS if band not in means]
-    comment = f"maximum-likelihood means x {scale.value:g} duration scale ({scale.note})"
+    comment = (f"maximum-likelihood means x {scale.value:g} duration scale ({scale.note}); range: from the "
+               "maximum-likelihood means to the scaled ones, and the means' standard errors beyond (observed "
+               "information), every band drawn together")
     if missing:
         comment += f"; no exit observed in band {', '.join(missing)}: the nearest band's mean"
     return values, comment

@@ -272,14 +272,15 @@ def _flows(own: _Own, households: int, leaving_rate: float, national: dict) -> t
         applications = enquiries * conversion.value
     withdrawal, approval = national["withdrawal_probability"], national["approval_probability"].value
     if approvals is not None:
-        basis = f"the council's approvals a year ({own.cited(APPROVED)})"
+        basis = f"the council's own approvals ({own.cited(APPROVED)})"
     elif applications is not None:
-        basis = "the council's enquiries or applications at national rates"
+        basis = "the council's own enquiries or applications, at national conversion rates"
         approvals = applications * (1 - withdrawal.value) * approval
     else:
         approvals = households * leaving_rate
-        basis = (f"approvals a year equal to the households leaving a year, {households} x {leaving_rate:g}: national "
-                 "rates scaled so that the pool the census implies is in balance (docs/assumptions.md C2)")
+        basis = (f"the balance: approvals a year equal to the households leaving a year, {households} x "
+                 f"{leaving_rate:g} (national rates scaled so that the pool the census implies is in balance, "
+                 "docs/assumptions.md C2)")
     if applications is None:
         applications = approvals / ((1 - withdrawal.value) * approval)
     elif own.mean_a_year(APPROVED) is not None:

@@ -31,6 +31,13 @@ def relative_range(central: float, relative_se: float, digits: int = 4):
     return _range(central, central / factor, central * factor, 0.0, math.inf, digits)
 
 
+def spanning_range(central: float, estimates, relative_se: float, digits: int = 4):
+    """A positive figure with several estimates (`central` one of them): from the least to the greatest, and
+    each end's relative standard error beyond, on the log scale."""
+    factor = math.exp(PERT_HALF_WIDTH_IN_SE * relative_se)
+    return _range(central, min(estimates) / factor, max(estimates) * factor, 0.0, math.inf, digits)
+
+
 def scaled(value, factor: float, digits: int = 4):
     """A number or a range times `factor`."""
     if isinstance(value, dict):

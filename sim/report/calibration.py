@@ -147,6 +147,7 @@ def _backtest_chart(result, metric: str) -> ChartSpec:
 
 def _backtest_report(result, specs) -> str:
     calibration, history = result.calibration, result.history
+    households = "in_house_households" in set(result.scores["metric"])
     not_compared = [] if "placed_out_of_county" in set(result.scores["metric"]) else [
         "Children placed out of county are not compared: the return does not say which placements are out of county."]
     sections = [
@@ -155,8 +156,9 @@ def _backtest_report(result, specs) -> str:
         f"Calibrated on the data from {history.window_start.date()} to the day before {result.as_of} "
         f"(`scenario.yaml`, its report in `{report_directory(Path('scenario.yaml')).name}/`), projected with "
         f"{calibration.scenario.replications} replications to {history.window_end.date()} and compared with what the "
-        "data show at each month end, and with the in-house households the council's own figures give at each "
-        "31 March (`comparison.csv`). Coverage: share of months (or 31 Marches) observed inside the projected "
+        "data show at each month end" + (", and with the in-house households the council's own figures give at "
+                                         "each 31 March" if households else "") +
+        " (`comparison.csv`). Coverage: share of months (or 31 Marches) observed inside the projected "
         f"10-90% band, which carries {BAND_WORDING[bands(calibration.scenario)]}. MAPE: mean absolute percentage "
         "error of the projected median, over months observing any child. " + NOTE,
         markdown_table(["measure", "months", "coverage", "MAPE"], [
@@ -226,7 +228,7 @@ def _pool_section(calibration) -> list[str]:
     table = [markdown_table(["31 March", "households (the council's figures)"], [
         [f"{date:%Y}", f"{figure.value:,.0f}"] for date, figure in observed.items()])] if observed else []
     return [
-        f"The scenario's own rates keep the in-house pool {verdict}. Approvals a year come from "
+        f"The scenario's own rates keep the in-house pool {verdict}. Where its approvals a year come from: "
         f"{balance.basis}.",
         markdown_table(["measure", "value"], [
             ["households at the start", f"{balance.households:,}"],

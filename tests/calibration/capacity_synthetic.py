@@ -44,8 +44,10 @@ def _band_dict(values):
 
 @dataclass(frozen=True)
 class CapacityTruth:
-    entries_per_year: float = 330.0  # on the first day of the data window
-    trend_per_year: float = 0.06
+    # Surrey's scale: about 1,000 in care and 480 placed out of county (figures: surrey, children_looked_after,
+    # 2021; placed_outside_surrey_foi, 2022-23), reached by 2018 and 2021 here.
+    entries_per_year: float = 440.0  # on the first day of the data window
+    trend_per_year: float = 0.05
     age_mix: dict = _band_dict([0.30, 0.20, 0.33, 0.17])
     mean_years: dict = _band_dict([2.5, 2.5, 2.0, 0.9])
     cv: float = 1.0

@@ -82,7 +82,7 @@ def test_the_written_scenario_loads_and_carries_the_known_parameters(synthetic_c
     census = {option: {band: n for band, n in by_band.items() if n} for option, by_band in synthetic_return[1].items()}
     assert scenario.initial_state.counts() == census
     assert abs(calibration.free.duration_scale.value - 1) < 0.1
-    assert calibration.free.occupancy.note.startswith("fitted to placed out of county")
+    assert calibration.free.occupancy.note.startswith("fitted to children in in-house foster care")
 
 
 def test_breakdown_rates_are_carried_within_three_standard_errors(synthetic_calibration, truth):
