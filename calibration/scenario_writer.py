@@ -77,6 +77,8 @@ def scenario_tree(estimates: Estimates, census: PlacementMix, figures, free: Fre
         "breakdowns": {"rate_per_year": _breakdowns(estimates.breakdowns, placed)},
         "mockingbird": Commented({"constellations": []}, "none: SSDA903 does not record them; add the council's own"),
         "step_down": Commented({"enabled": False}, "current policy assumed: no planned returns to county"),
+        "disclosure": Commented({"real_data": True}, "calibrated on the council's own records: packs and workbooks "
+                                                     "of its results suppress counts of 1 to 4 children"),
     }
 
 

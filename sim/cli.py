@@ -1,7 +1,10 @@
 """The `sufficiency` command line (DESIGN.md section 5): exit 0 on success, 2 on bad input, 1 on a bug."""
 
 import argparse
+import shlex
 import sys
+import time
+from importlib import metadata
 from pathlib import Path
 
 from calibration.commands import add_commands as add_calibration_commands
@@ -9,6 +12,7 @@ from sim.report import calibration as calibration_reports
 from sim.report.fit_report import write_fit_report
 from sim.report.publish import present, republish
 from sim.report.style import Style, load_style
+from sim.report.summary import console_lines
 from sim.report.sweep_charts import write_sweep_charts
 from sim.run.compare import common_random_numbers
 from sim.run.executors import EXECUTORS, open_executor
@@ -24,10 +28,12 @@ from sim.run.runner import RunShape, default_jobs
 from sim.run.saved_results import load_results
 from sim.run.steady_state import TOLERANCE, steady_state
 from sim.run.sweep import default_sweep_dir, journal_dir, run_sweep
+from sim.run.timeseries import PARQUET, export_csv
 from sim.scenario.errors import InputError
-from sim.scenario.files import load_scenario
+from sim.scenario.files import load_scenario, scenario_yaml
 from sim.scenario.sweep_file import load_sweep
 from sim.scenario.uncertainty import MODES
+from sim.scenario.wording import levers, month, scenario_title
 
 FIT_REPLICATIONS = 40
 
@@ -41,6 +47,7 @@ def main(argv=None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
+        args.argv = argv
         return args.command(args)
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -53,11 +60,11 @@ def main(argv=None) -> int:
 def run_command(args) -> int:
     scenario = load_scenario(args.scenario, _overrides(args))
     jobs = _jobs(args.jobs)
-    out_dir = args.out or default_out_dir(scenario)
+    out_dir = Path(args.out) if args.out else default_out_dir(scenario)
     with open_executor(args.executor, jobs, args.scheduler) as executor:
-        write_run(scenario, out_dir, jobs, _progress_bar() if sys.stderr.isatty() else None, executor, present,
-                  args.uncertainty)
-    print(f"wrote {out_dir}")
+        write_run(scenario, out_dir, jobs, _progress(args), executor, present, args.uncertainty, args.csv,
+                  _invocation(args))
+    _finished(args, out_dir)
     return 0
 
 
@@ -65,13 +72,28 @@ def compare_command(args) -> int:
     paths = [args.base, *args.others]
     as_written = [load_scenario(path) for path in paths]
     paired = common_random_numbers(as_written, paths, args.seed, args.replications)
-    out_dir = args.out or default_comparison_dir(paired[0])
+    out_dir = Path(args.out) if args.out else default_comparison_dir(paired)
     jobs = _jobs(args.jobs)
+    order = [scenario.name for scenario in paired]
+    bar = _progress(args)
+    progress = (lambda done, total, name: bar(order.index(name) * total + done, len(order) * total, name)
+                ) if bar else None
     with open_executor(args.executor, jobs, args.scheduler) as executor:
-        write_comparison(paired, as_written, out_dir, jobs, _progress_bar() if sys.stderr.isatty() else None, executor,
-                         present, args.uncertainty)
-    print(f"wrote {out_dir}")
+        write_comparison(paired, as_written, out_dir, jobs, progress, executor, present, args.uncertainty,
+                         args.csv, _invocation(args))
+    _finished(args, out_dir)
     return 0
+
+
+def _invocation(args) -> dict:
+    """What the manifest records of how the results were asked for."""
+    words = sys.argv[1:] if args.argv is None else args.argv
+    return {"command_line": shlex.join(["sufficiency", *words]), "overrides": list(getattr(args, "set", []))}
+
+
+def _finished(args, out_dir: Path) -> None:
+    if not args.quiet:
+        print("\n".join(console_lines(load_results(out_dir))))
 
 
 def sweep_command(args) -> int:
@@ -95,6 +117,29 @@ def charts_command(args) -> int:
     saved = load_results(args.results)
     republish(saved, style)
     print(f"rebuilt the charts and the committee pack in {args.results}")
+    return 0
+
+
+def export_command(args) -> int:
+    if not args.csv:
+        raise InputError("export", "", "say what to export: --csv writes timeseries.csv beside timeseries.parquet")
+    directory = Path(args.results)
+    if not (directory / PARQUET).is_file():
+        raise InputError(directory, "", f"no {PARQUET} here; expected a directory written by sufficiency run or "
+                                        "compare")
+    print(f"wrote {export_csv(directory)}")
+    return 0
+
+
+def describe_command(args) -> int:
+    scenario = load_scenario(args.scenario, args.set)
+    print(f"{scenario_title(scenario)}: {scenario.description or 'no description'}")
+    print(f"{scenario.area}, from {month(scenario.start_date)} for {scenario.horizon_years:g} years, "
+          f"{scenario.replications} runs.")
+    print("\n".join(f"- {sentence}" for sentence in levers(scenario)))
+    if args.resolved:
+        print(f"\n# {args.scenario} after extends and --set:")
+        print(scenario_yaml(scenario), end="")
     return 0
 
 
@@ -154,42 +199,64 @@ def _jobs(jobs) -> int:
     return jobs
 
 
+def _progress(args):
+    """A progress bar on a terminal, unless --quiet."""
+    return _progress_bar() if sys.stderr.isatty() and not args.quiet else None
+
+
 def _progress_bar():
+    started = time.monotonic()
+
     def show(done, total, name=""):
         filled = round(30 * done / total)
         end = "\n" if done == total else ""
         label = f" of {name}" if name else ""
-        print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} replications{label}", end=end,
-              file=sys.stderr, flush=True)
+        left = (time.monotonic() - started) * (total - done) / done
+        estimate = f", {_duration(left)} left" if 0 < done < total else ""
+        print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} replications{label}{estimate}\033[K",
+              end=end, file=sys.stderr, flush=True)
     return show
+
+
+def _duration(seconds: float) -> str:
+    """'about 40 s', 'about 3 min', 'about 1 h 20 min'."""
+    if seconds < 60:
+        return f"about {max(5, round(seconds / 5) * 5)} s"
+    minutes = round(seconds / 60)
+    return f"about {minutes} min" if minutes < 60 else f"about {minutes // 60} h {minutes % 60} min"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="sufficiency", description="Foster-care sufficiency planning simulator.")
+    parser.add_argument("--version", action="version", version=f"sufficiency {metadata.version('sufficiency')}",
+                        help="print the version and stop")
     commands = parser.add_subparsers(required=True, metavar="COMMAND", parser_class=OneLineParser)
 
     run = commands.add_parser("run", help="run a scenario and write its results directory")
-    run.add_argument("scenario", metavar="SCENARIO.yaml")
+    run.add_argument("scenario", metavar="SCENARIO.yaml", help="the scenario file to run")
     _add_run_options(run)
     _add_executor_options(run)
+    _add_output_options(run)
     run.add_argument("--out", metavar="DIR", help="results directory (default outputs/<scenario name>)")
     run.set_defaults(command=run_command)
 
     compare = commands.add_parser("compare", help="run scenarios with common random numbers and compare them "
                                                   "with the first (the base)")
-    compare.add_argument("base", metavar="BASE.yaml")
-    compare.add_argument("others", nargs="+", metavar="OTHER.yaml")
+    compare.add_argument("base", metavar="BASE.yaml", help="the base scenario, that the others are compared with")
+    compare.add_argument("others", nargs="+", metavar="OTHER.yaml", help="one or more scenarios to compare")
     compare.add_argument("--replications", type=int, metavar="N", help="replications of every scenario "
                          "(default: the base's)")
     compare.add_argument("--seed", type=int, metavar="S", help="root seed of every scenario (default: the base's)")
     compare.add_argument("--jobs", type=int, metavar="J", help="processes to use (default: all cores)")
     _add_executor_options(compare)
-    compare.add_argument("--out", metavar="DIR", help="results directory (default outputs/compare_<base name>)")
+    _add_output_options(compare)
+    compare.add_argument("--out", metavar="DIR", help="results directory (default outputs/compare_<base>_vs_<other>"
+                                                      "..., naming every scenario)")
     compare.set_defaults(command=compare_command)
 
     sweep = commands.add_parser("sweep", help="run a scenario's variants (a grid, a sensitivity sample) or a "
                                               "region's authorities; an interrupted sweep resumes")
-    sweep.add_argument("sweep", metavar="SWEEP.yaml")
+    sweep.add_argument("sweep", metavar="SWEEP.yaml", help="the sweep file: a base scenario and what to vary")
     sweep.add_argument("--jobs", type=int, metavar="J",
                        help="local processes, or local Dask workers (default: all cores)")
     _add_executor_options(sweep)
@@ -198,21 +265,34 @@ def _parser() -> argparse.ArgumentParser:
 
     charts = commands.add_parser("charts", help="rebuild every chart and table of a results directory "
                                                 "from its saved files")
-    charts.add_argument("results", metavar="RESULTS_DIR")
+    charts.add_argument("results", metavar="RESULTS_DIR", help="a directory written by run or compare")
     charts.add_argument("--style", metavar="FILE", help="YAML file of chart titles, colours and source wording")
     charts.set_defaults(command=charts_command)
+
+    export = commands.add_parser("export", help="write another format of a results directory's time series")
+    export.add_argument("results", metavar="RESULTS_DIR", help="a directory written by run or compare")
+    export.add_argument("--csv", action="store_true", help="write timeseries.csv beside timeseries.parquet")
+    export.set_defaults(command=export_command)
+
+    describe = commands.add_parser("describe", help="print a scenario's levers in plain English")
+    describe.add_argument("scenario", metavar="SCENARIO.yaml", help="the scenario file to describe")
+    describe.add_argument("--set", action="append", default=[], metavar="KEY.PATH=VALUE",
+                          help="override one scenario value, as for run (repeatable)")
+    describe.add_argument("--resolved", action="store_true",
+                          help="also print the whole scenario after extends and --set, as run would use it")
+    describe.set_defaults(command=describe_command)
 
     check = commands.add_parser("check", help="what a scenario's own rates imply in the long run (the carer "
                                               "pool's equilibrium, children in care, each capped option) and how "
                                               "far its start is from it")
-    check.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml")
+    check.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml", help="scenario files to check")
     check.add_argument("--set", action="append", default=[], metavar="KEY.PATH=VALUE",
                        help="override one scenario value (repeatable)")
     check.set_defaults(command=check_command)
 
     fitting = commands.add_parser("fit", help="fit named parameters so that the scenario's median tracks observed "
                                               "points; writes the fitted scenario and a report")
-    fitting.add_argument("scenario", metavar="SCENARIO.yaml")
+    fitting.add_argument("scenario", metavar="SCENARIO.yaml", help="the scenario whose parameters are fitted")
     fitting.add_argument("--observed", required=True, metavar="FILE.csv",
                          help="observed points: a CSV with columns date, metric, value, source")
     fitting.add_argument("--free", action="append", required=True, metavar="KEY.PATH=LOW..HIGH",
@@ -231,7 +311,7 @@ def _parser() -> argparse.ArgumentParser:
     fitting.set_defaults(command=fit_command)
 
     validate = commands.add_parser("validate", help="check scenario files without running them")
-    validate.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml")
+    validate.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml", help="scenario files to check")
     validate.set_defaults(command=validate_command)
     add_calibration_commands(commands, calibration_reports)
     return parser
@@ -243,6 +323,12 @@ def _add_run_options(parser) -> None:
     parser.add_argument("--jobs", type=int, metavar="J", help="processes to use (default: all cores)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY.PATH=VALUE",
                         help="override one scenario value (repeatable)")
+
+
+def _add_output_options(parser) -> None:
+    parser.add_argument("--csv", action="store_true", help="also write the time series as timeseries.csv "
+                        "(timeseries.parquet is always written)")
+    parser.add_argument("--quiet", action="store_true", help="print nothing but errors: no progress, no summary")
 
 
 def _add_executor_options(parser) -> None:

@@ -22,27 +22,44 @@ PLACEMENTS_WITH_OWN_BUDGETS = 6  # later placements (rare) draw from a shared st
 
 class Breakdowns:
     def __init__(self, model):
-        scenario = model.scenario
         self.model = model
-        self.rates = _rates_per_day(scenario)
-        self.options = {option for option, _ in self.rates}
+        self._set_rates(model.scenario)
         self.budgets = Buffered(model.streams["breakdowns"].standard_exponential)
         self.rows = {"census": BudgetRows(model.streams["breakdown_budgets:census"]),
                      "entrant": BudgetRows(model.streams["breakdown_budgets:entrants"])}
 
+    def reconfigure(self, scenario) -> None:
+        """New rates from now: running clocks are rescheduled without new draws; a placement in an option
+        that could not break down before starts its clock now, on that placement's own budget."""
+        self._set_rates(scenario)
+        for option in self.model.placements.options.values():
+            for child in option.children:
+                if child.breakdown_clock is not None:
+                    self.update(child)
+                elif option.name in self.options:
+                    self._start_clock(child, child.placements_started - 1)
+
     def give_budgets(self, child, kind: str, index: int) -> None:
         """The budgets of the first placements of the `index`-th child of its kind (census or entrant)."""
         child.breakdown_budgets = self.rows[kind].row(index)
+
+    def _set_rates(self, scenario) -> None:
+        self.rates = _rates_per_day(scenario)
+        self.options = {option for option, _ in self.rates}
 
     def start(self, child) -> None:
         """A placement has begun: start its clock if the option can break down."""
         placement = child.placements_started
         child.placements_started += 1
         if child.option.name in self.options:
-            own = child.breakdown_budgets
-            budget = own[placement] if placement < len(own) else self.budgets.next()
-            child.breakdown_clock = HazardClock(self, child, budget)
-            child.breakdown_clock.start(self.model.env)
+            self._start_clock(child, placement)
+
+    def _start_clock(self, child, placement: int) -> None:
+        """The clock of the child's `placement`-th placement (counting from 0), on that placement's budget."""
+        own = child.breakdown_budgets
+        budget = own[placement] if placement < len(own) else self.budgets.next()
+        child.breakdown_clock = HazardClock(self, child, budget)
+        child.breakdown_clock.start(self.model.env)
 
     def stop(self, child) -> None:
         if child.breakdown_clock is not None:
@@ -50,7 +67,7 @@ class Breakdowns:
             child.breakdown_clock = None
 
     def update(self, child) -> None:
-        """The child's household joined or left a constellation."""
+        """The child's household joined or left a constellation, or the rates changed."""
         if child.breakdown_clock is not None:
             child.breakdown_clock.update(self.model.env)
 

@@ -1,5 +1,6 @@
 """Simulation time is days since the scenario's start date; results are reported at month ends."""
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
@@ -40,10 +41,22 @@ class Calendar:
         """Which reporting month `date` falls in (0 for the start month; negative before it)."""
         return (date.year * 12 + date.month) - (self.start_date.year * 12 + self.start_date.month)
 
+    def anniversary_days(self) -> list[float]:
+        """The start of each anniversary of the start date before the horizon (29 February on 28 February)."""
+        days, year = [], self.start_date.year + 1
+        while (day := self.day_of(_same_day_in(self.start_date, year))) < self.horizon_days:
+            days.append(day)
+            year += 1
+        return days
+
     def year_fraction_of_day(self, day: float) -> float:
         """Fraction of the calendar year elapsed at simulation day `day` (0 on 1 January)."""
         start_offset = self.start_date.timetuple().tm_yday - 1
         return ((start_offset + day) / 365.25) % 1.0
+
+
+def _same_day_in(date: dt.date, year: int) -> dt.date:
+    return date.replace(year=year, day=min(date.day, calendar.monthrange(year, date.month)[1]))
 
 
 def _first_of_next_month(start: dt.date, months_after: int) -> dt.date:

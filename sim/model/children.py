@@ -2,6 +2,7 @@
 
 import bisect
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -41,23 +42,70 @@ class Child:
         return AGE_BANDS[bisect.bisect_right(self.band_ends, day)]
 
 
-def entry_days(demand, calendar, rng: np.random.Generator) -> np.ndarray:
-    """Entry times of a Poisson process with trend and seasonality, by thinning a homogeneous one."""
+@dataclass(frozen=True)
+class EntryRate:
+    """The entry rate from `day` on: `per_year` on that day, growing at `trend_per_year`."""
+
+    day: float
+    per_year: float
+    trend_per_year: float
+
+    def per_year_at(self, day: float) -> float:
+        return self.per_year * (1.0 + self.trend_per_year) ** ((day - self.day) / DAYS_PER_YEAR)
+
+
+def entry_rates(demand, changes) -> list[EntryRate]:
+    """The pieces of the entry rate: the scenario's own from the start, then one from each change of
+    `demand.entries_per_year` (the rate on its date) or `demand.trend_per_year` (the rate carries on from
+    where it was). `changes` are (day, keys set, scenario after the change) in date order."""
+    pieces = [EntryRate(0.0, demand.entries_per_year, demand.trend_per_year)]
+    for day, keys, after in changes:
+        if not keys & {"demand.entries_per_year", "demand.trend_per_year"}:
+            continue
+        level = after.demand.entries_per_year if "demand.entries_per_year" in keys else pieces[-1].per_year_at(day)
+        pieces.append(EntryRate(day, level, after.demand.trend_per_year))
+    return pieces
+
+
+def entry_days(pieces: list[EntryRate], seasonality, calendar, rng: np.random.Generator,
+               above_rng: np.random.Generator) -> np.ndarray:
+    """Entry times of a Poisson process with trend and seasonality, by thinning a homogeneous one.
+
+    The candidates are those of the scenario's own rate (`rng`): before the first change of rate nothing
+    differs from a run without it. Where a change takes the rate above their peak, candidates at the
+    excess (`above_rng`, only after the change) make up the difference."""
     horizon = calendar.horizon_days
-    growth_over_horizon = (1.0 + demand.trend_per_year) ** (horizon / DAYS_PER_YEAR)
-    peak_rate = demand.entries_per_year / DAYS_PER_YEAR * max(1.0, growth_over_horizon) * (1.0 + demand.seasonality.amplitude)
-    candidates = np.sort(rng.random(rng.poisson(peak_rate * horizon)) * horizon)
-    keep = rng.random(candidates.size) * peak_rate < _entry_rate(demand, calendar, candidates)
-    return candidates[keep]
+    ends = [piece.day for piece in pieces[1:]] + [horizon]
+    peak = _peak_rate(pieces[0], horizon, seasonality)
+    candidates = np.sort(rng.random(rng.poisson(peak * horizon)) * horizon)
+    keep = rng.random(candidates.size) * peak < _entry_rate(pieces, seasonality, calendar, candidates)
+    days = candidates[keep]
+    above = max(_peak_rate(piece, end, seasonality) for piece, end in zip(pieces, ends)) - peak
+    if len(pieces) > 1 and above > 0:
+        first = pieces[1].day
+        extra = np.sort(first + above_rng.random(above_rng.poisson(above * (horizon - first))) * (horizon - first))
+        excess = _entry_rate(pieces, seasonality, calendar, extra) - peak
+        days = np.sort(np.concatenate([days, extra[above_rng.random(extra.size) * above < excess]]))
+    return days
 
 
-def _entry_rate(demand, calendar, days: np.ndarray) -> np.ndarray:
-    trend = (1.0 + demand.trend_per_year) ** (days / DAYS_PER_YEAR)
-    season = demand.seasonality
+def _peak_rate(piece: EntryRate, until: float, seasonality) -> float:
+    """The highest rate per day of `piece` before `until`."""
+    growth = (1.0 + piece.trend_per_year) ** ((until - piece.day) / DAYS_PER_YEAR)
+    return piece.per_year / DAYS_PER_YEAR * max(1.0, growth) * (1.0 + seasonality.amplitude)
+
+
+def _entry_rate(pieces: list[EntryRate], season, calendar, days: np.ndarray) -> np.ndarray:
+    """The entry rate per day on each of `days`."""
+    which = np.searchsorted([piece.day for piece in pieces], days, side="right") - 1
+    rate = np.empty(days.size)
+    for index, piece in enumerate(pieces):
+        mask = which == index
+        trend = (1.0 + piece.trend_per_year) ** ((days[mask] - piece.day) / DAYS_PER_YEAR)
+        rate[mask] = piece.per_year / DAYS_PER_YEAR * trend
     peak_phase = (season.peak_month - 0.5) / 12.0
     phase = np.array([calendar.year_fraction_of_day(day) for day in days]) if season.amplitude else 0.0
-    seasonal = 1.0 + season.amplitude * np.cos(2.0 * math.pi * (phase - peak_phase))
-    return demand.entries_per_year / DAYS_PER_YEAR * trend * seasonal
+    return rate * (1.0 + season.amplitude * np.cos(2.0 * math.pi * (phase - peak_phase)))
 
 
 class EntrantDraws:

@@ -5,7 +5,8 @@ import simpy
 
 from sim.model.breakdowns import Breakdowns
 from sim.model.calendar import Calendar
-from sim.model.children import Child, EntrantDraws, census_children, entry_days
+from sim.model.changes import Changes
+from sim.model.children import Child, EntrantDraws, census_children, entry_days, entry_rates
 from sim.model.deregistration import Deregistration
 from sim.model.households import InHouseCarers
 from sim.model.metrics import MonthlyRecorder
@@ -23,7 +24,7 @@ class CountyModel:
     def __init__(self, scenario, replication: int, seed: int | None = None):
         seed = scenario.seed if seed is None else seed
         scenario = drawn(scenario, seed, replication)  # this replication's values of the scenario's ranges
-        self.scenario = scenario
+        self.scenario = scenario  # as it stands now: each change on its date replaces it (changes.py)
         self.calendar = Calendar.for_scenario(scenario)
         self.env = simpy.Environment()
         self.streams = Streams(seed, replication)
@@ -38,6 +39,7 @@ class CountyModel:
         self.step_down = StepDown(self)
         self.children_in_care = 0
         self.horizon = self.calendar.horizon_days
+        self.changes = Changes(self)
 
     def run(self):
         """Simulate to the horizon; the month-end metrics as an array (months x metrics)."""
@@ -47,6 +49,8 @@ class CountyModel:
 
     def start(self) -> None:
         """Place the census children and start every process; `env.run` then advances time."""
+        self.changes.start()
+        self.placements.start(self.env, self.calendar.anniversary_days())
         for household in self.carers.households.values():
             self.deregistration.start(household)
         self._place_census()
@@ -72,7 +76,11 @@ class CountyModel:
 
     def _start_entries(self) -> None:
         """Each entry schedules the next: a chain of callbacks is cheaper than a SimPy process."""
-        self._entry_days = iter(entry_days(self.scenario.demand, self.calendar, self.streams["entries"]).tolist())
+        demand = self.scenario.demand
+        rates = entry_rates(demand, self.changes.keys_by_day())
+        days = entry_days(rates, demand.seasonality, self.calendar, self.streams["entries"],
+                          self.streams["entries_above_first_peak"])
+        self._entry_days = iter(days.tolist())
         self._entrants = EntrantDraws(self.scenario.demand, self.streams["child_attributes"])
         self._entered = 0
         self._schedule_next_entry()
@@ -163,7 +171,7 @@ class CountyModel:
         costs = {name: option.take_cost(day) for name, option in self.placements.options.items()}
         flows.update((f"placement_cost:{name}", cost) for name, cost in costs.items())
         flows["placement_cost"] = sum(costs.values())
-        flows["programme_cost"] += self.mockingbird.monthly_cost(days_in_month)
+        flows["programme_cost"] += self.mockingbird.monthly_cost(days_in_month) + self.recruitment.take_team_cost(day)
 
     def _snapshot(self) -> dict:
         placements, carers = self.placements, self.carers

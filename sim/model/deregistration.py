@@ -12,13 +12,22 @@ DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 
 class Deregistration:
     def __init__(self, model):
-        carers = model.scenario.carers
         self.model = model
-        self.rate_per_day = carers.deregistration_rate_per_year / DAYS_PER_YEAR
-        self.after_breakdown = carers.after_breakdown
-        self.satellite_multiplier = model.scenario.mockingbird.deregistration_multiplier
+        self._set_rates(model.scenario)
         self.budgets = Buffered(model.streams["deregistration"].standard_exponential)
         self.breaks = Buffered(model.streams["breaks"].random)
+
+    def reconfigure(self, scenario) -> None:
+        """New rates from now, every household's clock rescheduled without new draws; new after-breakdown
+        settings for breakdowns from now (a household already unsettled or on a break keeps its dates)."""
+        self._set_rates(scenario)
+        for household in self.model.carers.households.values():
+            self.update(household)
+
+    def _set_rates(self, scenario) -> None:
+        self.rate_per_day = scenario.carers.deregistration_rate_per_year / DAYS_PER_YEAR
+        self.after_breakdown = scenario.carers.after_breakdown
+        self.satellite_multiplier = scenario.mockingbird.deregistration_multiplier
 
     def start(self, household) -> None:
         household.leaving_clock = HazardClock(self, household, self.budgets.next())

@@ -19,13 +19,24 @@ class Panel:
     def submit(self, applied_day: float) -> None:
         self.queue.append(applied_day)
 
+    def reconfigure(self, scenario) -> None:
+        """Sittings a month from the next month; cases per sitting and approvals from the next sitting."""
+        self.settings = scenario.carers.recruitment.panel
+
     def _sittings(self):
-        env = self.model.env
-        for day, extra in self._schedule():
-            yield env.timeout(day - env.now)
-            if extra:
-                self.model.recorder.flows["programme_cost"] += self.settings.cost_per_extra_sitting
-            self._sit()
+        """Each month's sittings, spread evenly through it, as many as the settings at its start give."""
+        env, calendar = self.model.env, self.model.calendar
+        ends = calendar.month_end_days()
+        extra_by_month = self._extra_sittings_by_month(len(ends))
+        for start, end, extra in zip([0.0, *ends[:-1]], ends, extra_by_month):
+            yield env.timeout(start - env.now)
+            usual = self.settings.sittings_per_month
+            sittings = usual + extra
+            for k in range(sittings):
+                yield env.timeout(start + (k + 0.5) * (end - start) / sittings - env.now)
+                if k >= usual:
+                    self.model.recorder.flows["programme_cost"] += self.settings.cost_per_extra_sitting
+                self._sit()
 
     def _sit(self) -> None:
         env, settings = self.model.env, self.settings
@@ -40,16 +51,10 @@ class Panel:
         flows["approval_days_total"] += self.model.env.now - event.value
         self.model.household_approved()
 
-    def _schedule(self):
-        """(day, is an extra sitting) for every sitting, spread evenly through each month."""
-        calendar, settings = self.model.calendar, self.settings
-        ends = calendar.month_end_days()
-        extra_by_month = [0] * len(ends)
-        for extra in settings.extra_sittings:
+    def _extra_sittings_by_month(self, months: int) -> list[int]:
+        calendar, extra_by_month = self.model.calendar, [0] * months
+        for extra in self.settings.extra_sittings:
             first = calendar.month_index(extra.start_date)
-            for index in range(max(0, first), min(len(ends), first + extra.months)):
+            for index in range(max(0, first), min(months, first + extra.months)):
                 extra_by_month[index] += extra.sittings_per_month
-        for index, (start, end) in enumerate(zip([0.0, *ends[:-1]], ends)):
-            sittings = settings.sittings_per_month + extra_by_month[index]
-            for k in range(sittings):
-                yield start + (k + 0.5) * (end - start) / sittings, k >= settings.sittings_per_month
+        return extra_by_month

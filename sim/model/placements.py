@@ -1,21 +1,49 @@
-"""Placement options and matching: a child goes to the first option in its preference list with a suitable vacancy."""
+"""Placement options and matching: a child goes to the first option in its preference list with a suitable vacancy.
+
+Placement cost accrues per child-day at the option's price: its weekly cost (at start-date prices) times a
+price index that rises on each anniversary of the start by the option's inflation rate (cash terms).
+"""
 
 from sim.scenario.consistency import IN_HOUSE
+from sim.scenario.prices import inflation
 
 DAYS_PER_WEEK = 7.0
 
 
 class Option:
-    __slots__ = ("name", "capacity", "in_county", "cost_per_day", "children", "child_days", "since")
+    __slots__ = ("name", "capacity", "in_county", "weekly_cost", "inflation", "price_index", "cost_per_day",
+                 "children", "child_days", "cost", "since")
 
-    def __init__(self, name: str, spec):
+    def __init__(self, name: str, spec, inflation_per_year: float):
         self.name = name
-        self.capacity = spec.capacity
         self.in_county = spec.location == "in_county"
-        self.cost_per_day = spec.weekly_cost / DAYS_PER_WEEK
+        self.price_index = 1.0
+        self.cost_per_day = 0.0
         self.children = {}
-        self.child_days = 0.0
+        self.child_days = 0.0  # since the price last changed
+        self.cost = 0.0  # accrued at earlier prices, not yet taken
         self.since = 0.0
+        self.reconfigure(spec, inflation_per_year, 0.0)
+
+    def reconfigure(self, spec, inflation_per_year: float, day: float) -> None:
+        """New settings from `day`: a capacity that falls moves nobody, it only stops new placements above it."""
+        self.capacity = spec.capacity
+        self.weekly_cost = spec.weekly_cost
+        self.inflation = inflation_per_year
+        self._set_price(day)
+
+    def uplift(self, day: float) -> None:
+        """An anniversary of the start: prices rise by the inflation rate in force."""
+        self.price_index *= 1.0 + self.inflation
+        self._set_price(day)
+
+    def _set_price(self, day: float) -> None:
+        cost_per_day = self.weekly_cost * self.price_index / DAYS_PER_WEEK
+        if cost_per_day != self.cost_per_day:
+            self.accrue(day)
+            self.cost += self.child_days * self.cost_per_day
+            self.child_days = 0.0
+            self.cost_per_day = cost_per_day
 
     def accrue(self, day: float) -> None:
         """Add the days children have spent here since the last change."""
@@ -25,7 +53,8 @@ class Option:
     def take_cost(self, day: float) -> float:
         """The cost accrued since the last call."""
         self.accrue(day)
-        cost, self.child_days = self.child_days * self.cost_per_day, 0.0
+        cost = self.cost + self.child_days * self.cost_per_day
+        self.cost = self.child_days = 0.0
         return cost
 
     @property
@@ -40,12 +69,31 @@ class Placements:
     """Who is placed where, and what it costs."""
 
     def __init__(self, scenario, carers):
-        self.options = {name: Option(name, spec) for name, spec in scenario.placements.items()}
+        self.options = {name: Option(name, spec, inflation(scenario, name))
+                        for name, spec in scenario.placements.items()}
         self.preferences = scenario.matching.lists()
         self.carers = carers
         self.in_county = 0
         self.out_of_county = 0
         self.placements_made = 0
+        self.env = None
+
+    def start(self, env, anniversary_days) -> None:
+        """Prices rise on each anniversary of the start."""
+        self.env = env
+        for day in anniversary_days:
+            env.timeout(day).callbacks.append(self._uplift)
+
+    def reconfigure(self, scenario) -> None:
+        """Capacities, prices and inflation from now; matching lists for placements made from now."""
+        day = self.env.now
+        self.preferences = scenario.matching.lists()
+        for name, option in self.options.items():
+            option.reconfigure(scenario.placements[name], inflation(scenario, name), day)
+
+    def _uplift(self, event) -> None:
+        for option in self.options.values():
+            option.uplift(self.env.now)
 
     def match(self, child, day: float, exclude_household=None) -> Option:
         """Place `child` in the first suitable option of its list for its current age."""

@@ -21,20 +21,45 @@ PIPELINE_MONTHS_PER_MEAN = 3  # look back three mean assessments: almost no one 
 class Recruitment:
     def __init__(self, model, panel):
         self.model, self.panel = model, panel
-        self.settings = model.scenario.carers.recruitment
-        assessment = self.settings.assessment
-        self.assessment_slots = assessment.assessors * assessment.caseload_per_assessor
         self.in_assessment = 0
         self.waiting_for_assessor = collections.deque()
         self.enquiry_rng = model.streams["enquiries"]
         self.assessment_draws = Buffered(model.streams["assessment"].random)
+        self.team_cost = self.team_since = self.team_cost_per_day = 0.0
+        self._set(model.scenario.carers.recruitment)
 
     def start(self) -> None:
         for campaign in self.settings.campaigns:
             self.model.charge_on(self.model.calendar.noon_of(campaign.start_date), campaign.cost)
         if self.settings.enquiries_per_month > 0 and self.settings.enquiry_to_application > 0:
             self._start_pipeline()
-            self.model.env.process(self._enquiries())
+        self.model.env.process(self._enquiries())
+
+    def reconfigure(self, scenario) -> None:
+        """Enquiry rates from the next month; assessment time and withdrawals for applications from now; more
+        assessment slots start waiting applicants now, fewer stop nobody. The team's cost from now."""
+        self._set(scenario.carers.recruitment)
+        while self.waiting_for_assessor and self.in_assessment < self.assessment_slots:
+            self._assess(*self.waiting_for_assessor.popleft())
+
+    def take_team_cost(self, day: float) -> float:
+        """The assessors' running cost since the last call."""
+        self._accrue_team_cost(day)
+        cost, self.team_cost = self.team_cost, 0.0
+        return cost
+
+    def _accrue_team_cost(self, day: float) -> None:
+        self.team_cost += self.team_cost_per_day * (day - self.team_since)
+        self.team_since = day
+
+    def _set(self, settings) -> None:
+        assessment = settings.assessment
+        self.settings = settings
+        self.assessment_slots = assessment.assessors * assessment.caseload_per_assessor
+        team_cost_per_day = assessment.assessors * assessment.cost_per_assessor_per_year / DAYS_PER_YEAR
+        if team_cost_per_day != self.team_cost_per_day:
+            self._accrue_team_cost(self.model.env.now)
+            self.team_cost_per_day = team_cost_per_day
 
     def _start_pipeline(self) -> None:
         settings, rng = self.settings, self.model.streams["pipeline"]
@@ -51,9 +76,10 @@ class Recruitment:
 
     def _enquiries(self):
         """Each month's enquiries are counted at its first noon; only those that apply become events."""
-        env, settings = self.model.env, self.settings
+        env = self.model.env
         for month_start, month_end, multiplier in self._months():
             yield env.timeout(month_start - env.now)
+            settings = self.settings
             count = self.enquiry_rng.poisson(settings.enquiries_per_month * multiplier)
             env.timeout(0.5, value=count).callbacks.append(self._count_enquiries)
             applying = self.enquiry_rng.random(count) < settings.enquiry_to_application

@@ -11,8 +11,12 @@ DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 class StepDown:
     def __init__(self, model):
         self.model = model
-        self.settings = model.scenario.step_down
-        matching = model.scenario.matching
+        self.reconfigure(model.scenario)
+
+    def reconfigure(self, scenario) -> None:
+        """Settings and residential options for the reviews from now."""
+        self.settings = scenario.step_down
+        matching = scenario.matching
         self.residential_options = {name for by_band in ([matching.residential] if matching.residential else [])
                                     for options in by_band.values() for name in options}
 

@@ -24,13 +24,14 @@ from matplotlib.ticker import FixedLocator, MaxNLocator, StrMethodFormatter
 STYLE = Path(__file__).with_name("committee.mplstyle")
 COLOURS = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
 CONTEXT = "#BFBFBF"
-MAX_LINES = 4
+MAX_LINES = 4  # series labelled directly in one chart (a style file needs one colour more)
+MAX_SHARED = 2  # series whose bands share one axes; more become small multiples, so bands stay distinguishable
 SOURCE = "Sufficiency simulator, simulated results"
 BAR_COLUMNS = ["series", "category", "segment", "value"]
 
 WIDTH_IN = 6.3  # A4 text width with 2.5 cm margins
 PLOT_IN, PANEL_IN, BAR_PANEL_IN = 3.0, 1.7, 2.1
-PAD_IN, GAP_IN = 0.1, 0.08
+PAD_IN, GAP_IN, LEGEND_IN = 0.1, 0.08, 0.3
 TEXT = {
     "title": dict(fontsize=13, fontweight="bold"),
     "subtitle": dict(fontsize=10, color="#3D3D3D"),
@@ -56,12 +57,24 @@ class Band:
 PERCENTILES = Band(("p10", "p50", "p90"), "median", "10th to 90th percentile")
 
 
+MEAN_BAND = Band(("p10", "mean", "p90"), "mean", "10th to 90th percentile")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A horizontal line drawn across the plot, such as a target, labelled at its right end."""
+
+    value: float
+    label: str
+
+
 @dataclass(frozen=True, eq=False)  # eq=False: DataFrames cannot be compared or hashed
 class ChartSpec:
     """A line chart: its words, and per series a frame with date and the band's three columns.
 
-    Up to four series share one axes, each labelled at its line end; more
-    become small multiples. An empty alt_text is written from the data.
+    Up to two series share one axes, each labelled at its line end; more
+    become small multiples, so that no two bands overlap. An empty alt_text is
+    written from the data. `percent` shows a share (0 to 1) as a percentage.
     """
 
     stem: str
@@ -73,6 +86,8 @@ class ChartSpec:
     alt_text: str = ""
     band: Band = PERCENTILES
     colours: tuple[str, ...] = COLOURS
+    reference: Reference | None = None
+    percent: bool = False
 
     def __post_init__(self):
         series = tuple((label, _band_frame(frame, self.band)) for label, frame in self.series)
@@ -86,16 +101,73 @@ class ChartSpec:
         return plotted.set_axis(["series", "date", *self.band.columns], axis=1)
 
     def grid(self) -> tuple[int, int, float]:
-        if len(self.series) <= MAX_LINES:
+        if len(self.series) <= MAX_SHARED:
             return 1, 1, PLOT_IN
         rows = math.ceil(len(self.series) / 3)
         return rows, 3, rows * PANEL_IN
 
     def draw(self, fig: Figure) -> None:
-        if len(self.series) <= MAX_LINES:
-            _draw_lines(fig.add_subplot(), self.series, self.colours)
+        if len(self.series) <= MAX_SHARED:
+            axes = [fig.add_subplot()]
+            _draw_lines(axes[0], self.series, self.colours, self.percent)
         else:
-            _draw_line_panels(fig, self.series, self.colours[0])
+            axes = _draw_line_panels(fig, self.series, self.colours[0], self.percent)
+        if self.reference:
+            for ax in axes:
+                _draw_reference(ax, self.reference, label=ax is axes[-1] or len(axes) == 1)
+
+
+@dataclass(frozen=True, eq=False)
+class PanelSpec:
+    """Small multiples, one panel per group (such as a placement type), each with its own y scale and a
+    median line per series (a band too when a panel holds one series); a legend names the series."""
+
+    stem: str
+    title: str
+    subtitle: str
+    source: str
+    y_label: str
+    panels: tuple[tuple[str, tuple[tuple[str, pd.DataFrame], ...]], ...]
+    alt_text: str = ""
+    colours: tuple[str, ...] = COLOURS
+
+    def __post_init__(self):
+        panels = tuple((title, tuple((label, _band_frame(frame, PERCENTILES)) for label, frame in series))
+                       for title, series in self.panels)
+        object.__setattr__(self, "panels", panels)
+        if not self.alt_text:
+            object.__setattr__(self, "alt_text", _describe_panels(self))
+
+    def plotted(self) -> pd.DataFrame:
+        frames = [frame.assign(panel=title, series=label) for title, series in self.panels for label, frame in series]
+        plotted = pd.concat(frames)[["panel", "series", "date", "low", "mid", "high"]]
+        return plotted.set_axis(["panel", "series", "date", *PERCENTILES.columns], axis=1)
+
+    def grid(self) -> tuple[int, int, float]:
+        rows = math.ceil(len(self.panels) / 3)
+        return rows, 3, rows * PANEL_IN + LEGEND_IN * (len(self.panels[0][1]) > 1)
+
+    def draw(self, fig: Figure) -> None:
+        axes = fig.subplots(*self.grid()[:2], sharex=True, squeeze=False).ravel()
+        for ax in axes[len(self.panels):]:
+            ax.remove()
+        for ax, (title, series) in zip(axes, self.panels):
+            for (label, frame), colour in zip(series, self.colours):
+                if len(series) == 1:
+                    _draw_band(ax, frame, colour)
+                else:
+                    ax.plot(frame["date"], frame["mid"], color=colour, label=label)
+            ax.set_title(_fill(title, 20), fontsize=9)
+            _finish_axes(ax, series, max_ticks=2)
+        for index in range(len(self.panels)):  # date labels under the lowest panel of each column
+            axes[index].xaxis.set_tick_params(labelbottom=index + 3 >= len(self.panels))
+        if len(self.panels[0][1]) > 1:  # a legend across the top of the plot area, which gives it room
+            left, bottom, width, height = fig.get_layout_engine().get()["rect"]
+            room = LEGEND_IN / fig.get_figheight()
+            fig.get_layout_engine().set(rect=(left, bottom, width, height - room))
+            handles, labels = axes[0].get_legend_handles_labels()
+            fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(PAD_IN / fig.get_figwidth(), bottom + height),
+                       ncols=min(4, len(labels)), frameon=False, fontsize=9, borderaxespad=0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -203,15 +275,15 @@ def band_chart(
 
 def period_of(series) -> str:
     dates = pd.to_datetime(pd.concat(frame["date"] for _, frame in series))
-    return f"{dates.min():%b %Y} to {dates.max():%b %Y}"
+    return f"{dates.min():%B %Y} to {dates.max():%B %Y}"
 
 
-def trend_title(subject: str, start: float, end: float, by: str, fmt: str = "{:,.0f}") -> str:
-    """`subject` (plural) are projected to rise, fall or stay around a value, by `by`."""
-    if round(start) == round(end) or abs(end - start) < 0.05 * abs(start):
-        return f"{subject} are projected to stay around {fmt.format(start)} to {by}"
+def trend_title(subject: str, start: float, end: float, by: str, fmt: str = "{:,.0f}", are: str = "are") -> str:
+    """`subject` (plural, or singular with are="is") is projected to rise, fall or stay around a value, by `by`."""
+    if fmt.format(start) == fmt.format(end) or abs(end - start) < 0.05 * abs(start):
+        return f"{subject} {are} projected to stay around {fmt.format(start)} to {by}"
     verb = "rise" if end > start else "fall"
-    return f"{subject} are projected to {verb} from {fmt.format(start)} to {fmt.format(end)} by {by}"
+    return f"{subject} {are} projected to {verb} from {fmt.format(start)} to {fmt.format(end)} by {by}"
 
 
 def ranking_title(subject: str, ends: Mapping[str, float], base: str, better: int, when: str,
@@ -237,19 +309,36 @@ def _band_frame(frame: pd.DataFrame, band: Band) -> pd.DataFrame:
 
 
 def _describe_lines(spec: ChartSpec) -> str:
-    kind = "Line chart" if len(spec.series) <= MAX_LINES else "Small multiple line charts"
+    kind = "Line chart" if len(spec.series) <= MAX_SHARED else "Small multiple line charts"
     parts = [f"{kind}. {spec.title}.", spec.subtitle]
+    shown = _percent if spec.percent else _whole
     for label, frame in spec.series:
         first, last = frame.iloc[0], frame.iloc[-1]
         parts.append(
-            f"{label}: {spec.band.line} {_whole(first.mid)} in {first.date:%B %Y} and {_whole(last.mid)} "
-            f"in {last.date:%B %Y} ({spec.band.interval} {_whole(last.low)} to {_whole(last.high)})."
+            f"{label}: {spec.band.line} {shown(first.mid)} in {first.date:%B %Y} and {shown(last.mid)} "
+            f"in {last.date:%B %Y} ({spec.band.interval} {shown(last.low)} to {shown(last.high)})."
         )
+    if spec.reference:
+        parts.append(f"A dashed line marks {spec.reference.label[:1].lower()}{spec.reference.label[1:]}.")
+    return " ".join(parts)
+
+
+def _describe_panels(spec: PanelSpec) -> str:
+    parts = [f"Small multiple line charts. {spec.title}.", spec.subtitle]
+    for title, series in spec.panels:
+        ends = "; ".join(f"{label} {_whole(frame['mid'].iloc[0])} in {frame['date'].iloc[0]:%B %Y} and "
+                         f"{_whole(frame['mid'].iloc[-1])} in {frame['date'].iloc[-1]:%B %Y}"
+                         for label, frame in series)
+        parts.append(f"{title}: {ends}.")
     return " ".join(parts)
 
 
 def _whole(value: float) -> str:
     return "not available" if math.isnan(value) else f"{round(value):,}"  # round: never "-0"
+
+
+def _percent(value: float) -> str:
+    return "not available" if math.isnan(value) else f"{value:.0%}"
 
 
 def _describe_bars(spec: BarSpec) -> str:
@@ -305,15 +394,15 @@ def _wrap(text, width_px: float, renderer) -> None:
     text.set_text("\n".join(lines))
 
 
-def _draw_lines(ax, series, colours) -> None:
+def _draw_lines(ax, series, colours, percent: bool = False) -> None:
     for (_, frame), colour in zip(series, colours):
-        _draw_band(ax, frame, colour)
-    _finish_axes(ax, series, max_ticks=5)
+        _draw_band(ax, frame, colour, outlined=len(series) > 1)
+    _finish_axes(ax, series, max_ticks=5, percent=percent)
     if len(series) > 1:
         _label_line_ends(ax, series, colours)
 
 
-def _draw_line_panels(fig: Figure, series, focus: str) -> None:
+def _draw_line_panels(fig: Figure, series, focus: str, percent: bool = False) -> list:
     axes = _panel_axes(fig, len(series), 3)
     for ax, (label, frame) in zip(axes, series):
         for _, other in series:
@@ -321,7 +410,15 @@ def _draw_line_panels(fig: Figure, series, focus: str) -> None:
                 ax.plot(other["date"], other["mid"], color=CONTEXT, linewidth=1)
         _draw_band(ax, frame, focus)
         ax.set_title(_fill(label, 22))
-        _finish_axes(ax, series, max_ticks=2)  # narrow panels: two date labels fit
+        _finish_axes(ax, series, max_ticks=2, percent=percent)  # narrow panels: two date labels fit
+    return list(axes)
+
+
+def _draw_reference(ax, reference: Reference, label: bool) -> None:
+    ax.axhline(reference.value, color="#3D3D3D", linewidth=1, linestyle=(0, (4, 2)))
+    if label:
+        ax.annotate(reference.label, (1, reference.value), xycoords=("axes fraction", "data"), xytext=(4, 0),
+                    textcoords="offset points", va="center", fontsize=9, color="#3D3D3D", annotation_clip=False)
 
 
 def _panel_axes(fig: Figure, count: int, columns: int):
@@ -333,18 +430,28 @@ def _panel_axes(fig: Figure, count: int, columns: int):
     return axes[:count]
 
 
-def _draw_band(ax, frame: pd.DataFrame, colour: str) -> None:
-    ax.fill_between(frame["date"], frame["low"], frame["high"], color=colour, alpha=0.2, linewidth=0)
+def _draw_band(ax, frame: pd.DataFrame, colour: str, outlined: bool = False) -> None:
+    """The band shaded; `outlined` also draws its edges, so that two overlapping bands can be told apart."""
+    ax.fill_between(frame["date"], frame["low"], frame["high"], color=colour, alpha=0.15 if outlined else 0.2,
+                    linewidth=0)
+    if outlined:
+        for edge in ("low", "high"):
+            ax.plot(frame["date"], frame[edge], color=colour, linewidth=0.6, linestyle=(0, (2, 2)))
     ax.plot(frame["date"], frame["mid"], color=colour)
 
 
-def _finish_axes(ax, series, max_ticks: int) -> None:
+def _finish_axes(ax, series, max_ticks: int, percent: bool = False) -> None:
     dates = sorted(set().union(*(frame["date"] for _, frame in series)))
     ax.set_xlim(dates[0], dates[-1])
     values = pd.concat([frame[["low", "mid", "high"]] for _, frame in series]).stack()
-    _y_from_zero(ax, values.min(), values.max())
+    if percent:
+        ax.set_ylim(0, 1)
+        ax.yaxis.set_major_locator(FixedLocator([0, 0.25, 0.5, 0.75, 1]))
+        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:.0%}"))
+    else:
+        _y_from_zero(ax, values.min(), values.max())
     ax.xaxis.set_major_locator(FixedLocator(mdates.date2num(_sparse(dates, max_ticks))))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y" if max_ticks > 2 else "%Y"))  # narrow panels: years
 
 
 def _y_from_zero(ax, lowest: float, highest: float) -> None:

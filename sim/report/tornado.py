@@ -17,7 +17,8 @@ from sim.report.charts import COLOURS, SOURCE
 from sim.run.sensitivity import Outcome
 from sim.scenario.wording import plain_path
 
-LINE_IN, BAR_PAD_IN, MARGIN_IN = 0.19, 0.12, 0.7  # a bar is as tall as its label
+LINE_IN, BAR_PAD_IN, MARGIN_IN = 0.19, 0.12, 0.7  # a row is as tall as its label
+ROW_IN = 0.5  # at least: room for the two ends' bars, one above the other, each with its value beside it
 LABEL_WIDTH = 34
 ENDS = (("change_at_low", "Low end of range"), ("change_at_high", "High end of range"))
 
@@ -44,16 +45,17 @@ class TornadoSpec:
 
     def grid(self) -> tuple[int, int, float]:
         lines = max(label.count("\n") + 1 for label in self._wrapped())
-        return 1, 1, MARGIN_IN + (LINE_IN * lines + BAR_PAD_IN) * len(self.swings)
+        return 1, 1, MARGIN_IN + max(LINE_IN * lines + BAR_PAD_IN, ROW_IN) * len(self.swings)
 
     def draw(self, fig: Figure) -> None:
         ax = fig.add_subplot()
         rows = np.arange(len(self.swings))
-        for (column, label), colour in zip(ENDS, self.colours):
+        for (column, label), colour, offset in zip(ENDS, self.colours, (-0.18, 0.18)):
+            # each end in its own lane, so that two changes the same way neither hide nor overprint each other
             changes = self.swings[column].to_numpy()
-            bars = ax.barh(rows, changes, height=0.6, color=colour, label=label)
+            bars = ax.barh(rows + offset, changes, height=0.34, color=colour, label=label)
             ax.bar_label(bars, labels=[self.outcome.format(v, signed=True) if v else "" for v in changes],
-                         padding=3, fontsize=9)
+                         padding=3, fontsize=8)
         ax.set_yticks(rows, self._wrapped())
         ax.invert_yaxis()
         ax.tick_params(axis="y", length=0)

@@ -22,12 +22,12 @@ DAYS_PER_YEAR = 365.25
 BETTER = {
     "placed_out_of_county": -1, "entries_placed_out_of_county": -1, "placement_cost": -1, "programme_cost": -1,
     "panel_backlog": -1, "breakdowns": -1, "deregistrations": -1,
-    "placed_in_county": 1, "in_house_households": 1, "in_house_places": 1,
+    "placed_in_county": 1, "share_in_county": 1, "in_house_households": 1, "in_house_places": 1,
     "enquiries": 1, "applications": 1, "approvals": 1,
 }
 DIFFERENCE_COLUMNS = ["scenario", "date", "metric", "base_mean", "scenario_mean",
                       "mean_diff", "diff_ci_low", "diff_ci_high", "diff_p10", "diff_p50", "diff_p90", "prob_better"]
-HEADLINE_COLUMNS = ["scenario", "when", "date", "measure", "unit", "mean", "p10", "p90",
+HEADLINE_COLUMNS = ["scenario", "when", "date", "measure", "unit", "mean", "p10", "p50", "p90",
                     "mean_diff", "diff_ci_low", "diff_ci_high", "diff_p10", "diff_p50", "diff_p90", "prob_better"]
 HEADLINE_YEARS = (1, 3, 5)
 COST_PER_CHILD = "cost_per_child_kept_in_county"
@@ -43,6 +43,8 @@ class Measure:
 
 MEASURES = (
     Measure("placed_out_of_county", "Children placed out of county", "children at month end", False),
+    Measure("share_in_county", "Share of children placed in county", "share of children placed, at month end", False),
+    Measure("children_in_care", "Children in care", "children at month end", False),
     Measure("in_house_households", "In-house foster households", "households at month end", False),
     Measure("placement_cost", "Placement cost", "£ in the 12 months to the date", True),
     Measure("programme_cost", "Programme cost", "£ in the 12 months to the date", True),
@@ -168,7 +170,8 @@ def headline_table(results: dict, base: str) -> pd.DataFrame:
 
 def _measure_row(reference, values, measure: Measure, month: int, is_base: bool) -> dict:
     option = _at(values, measure, month)
-    row = {"mean": option.mean(), "p10": np.percentile(option, 10), "p90": np.percentile(option, 90)}
+    p10, p50, p90 = np.percentile(option, [10, 50, 90])
+    row = {"mean": option.mean(), "p10": p10, "p50": p50, "p90": p90}
     if not is_base:
         paired = paired_difference(_at(reference, measure, month), option, BETTER.get(measure.metric))
         row.update((key, float(value)) for key, value in vars(paired).items())

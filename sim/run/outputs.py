@@ -13,11 +13,13 @@ import numpy as np
 import pandas as pd
 
 from sim.run.compare import ScenarioValues, differences_table, headline_table
-from sim.run.results import summarise, timeseries_lines, write_summary
+from sim.run.results import DERIVED_METRICS, summarise, with_derived_metrics, write_summary
 from sim.run.runner import RunShape, replications
 from sim.run.saved_results import COMPARISON, RUN
 from sim.run.steady_state import steady_state
+from sim.run.timeseries import TimeseriesWriter, export_csv
 from sim.scenario.files import scenario_hash, scenario_yaml
+from sim.scenario.prices import prices_manifest
 from sim.scenario.uncertainty import BAND_WORDING, bands, described_ranges, for_mode
 
 
@@ -46,36 +48,40 @@ def staged_directory(final: Path):
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def default_comparison_dir(base) -> Path:
-    return Path("outputs") / f"compare_{base.name}"
+def default_comparison_dir(scenarios: list) -> Path:
+    """outputs/compare_<base>_vs_<option>_vs_..., naming every scenario compared."""
+    return Path("outputs") / ("compare_" + "_vs_".join(scenario.name for scenario in scenarios))
 
 
 def write_run(scenario, out_dir: Path, jobs: int, progress=None, executor=None, present=None,
-              uncertainty: str = "all") -> Path:
+              uncertainty: str = "all", csv: bool = False, invocation: dict | None = None) -> Path:
     """Run every replication of `scenario` (on `executor` if given) and write its results directory;
     `present(directory)`, if given, adds the charts and the pack before the directory takes its final name.
-    `uncertainty` "chance" runs every range at its central value (sim.scenario.uncertainty)."""
+    `uncertainty` "chance" runs every range at its central value (sim.scenario.uncertainty); `csv` adds
+    timeseries.csv; `invocation` (the command line and its --set overrides) goes into the manifest."""
     started = utc_now()
     scenario = for_mode(scenario, uncertainty)
     with staged_directory(out_dir) as staging:
         (staging / "scenario.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
-        with _timeseries(staging, "replication,date,metric,value") as timeseries:
+        with _timeseries(staging, compared=False, csv=csv) as timeseries:
             values = _simulate(scenario, jobs, timeseries, progress, executor=executor)
         write_summary(summarise(values.values, values).assign(uncertainty=bands(scenario)), staging / "summary.csv")
+        write_summary(headline_table({scenario.name: values}, scenario.name), staging / "headline.csv")
         write_manifest(staging, {"kind": RUN, **run_manifest(scenario, started), **_uncertainty(scenario, uncertainty),
-                                 "steady_state": steady_state_findings(scenario)})
+                                 "steady_state": steady_state_findings(scenario), **(invocation or {})})
         if present:
             present(staging)
     return Path(out_dir)
 
 
 def write_comparison(paired: list, as_written: list, out_dir: Path, jobs: int, progress=None,
-                     executor=None, present=None, uncertainty: str = "all") -> Path:
+                     executor=None, present=None, uncertainty: str = "all", csv: bool = False,
+                     invocation: dict | None = None) -> Path:
     """Run each scenario (the base first) and write the comparison directory.
 
     `paired` share one seed and replication count (compare.common_random_numbers);
-    `as_written` are the same scenarios as their files give them, for the manifest; `present` and
-    `uncertainty` as for write_run.
+    `as_written` are the same scenarios as their files give them, for the manifest; `present`,
+    `uncertainty`, `csv` and `invocation` as for write_run.
     """
     started = utc_now()
     paired = [for_mode(scenario, uncertainty) for scenario in paired]
@@ -83,7 +89,7 @@ def write_comparison(paired: list, as_written: list, out_dir: Path, jobs: int, p
     with staged_directory(out_dir) as staging:
         (staging / "scenarios").mkdir()
         results = {}
-        with _timeseries(staging, "scenario,replication,date,metric,value") as timeseries:
+        with _timeseries(staging, compared=True, csv=csv) as timeseries:
             for scenario in paired:
                 (staging / "scenarios" / f"{scenario.name}.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
                 named = (lambda done, total, name=scenario.name: progress(done, total, name)) if progress else None
@@ -94,36 +100,45 @@ def write_comparison(paired: list, as_written: list, out_dir: Path, jobs: int, p
         write_summary(differences_table(results, base.name), staging / "differences.csv")
         write_summary(headline_table(results, base.name), staging / "headline.csv")
         write_manifest(staging, {**_comparison_manifest(paired, as_written, started),
-                                 **_uncertainty(base, uncertainty), "steady_state": steady_state_findings(base)})
+                                 **_uncertainty(base, uncertainty), "steady_state": steady_state_findings(base),
+                                 **(invocation or {})})
         if present:
             present(staging)
     return Path(out_dir)
 
 
 @contextlib.contextmanager
-def _timeseries(staging: Path, header: str):
-    with open(staging / "timeseries.csv", "w", encoding="utf-8", newline="") as timeseries:
-        timeseries.write(header + "\n")
+def _timeseries(staging: Path, compared: bool, csv: bool):
+    """timeseries.parquet, and timeseries.csv from it if `csv`."""
+    timeseries = TimeseriesWriter(staging, compared)
+    try:
         yield timeseries
+    finally:
+        timeseries.close()
+    if csv:
+        export_csv(staging)
 
 
 def _simulate(scenario, jobs: int, timeseries, progress, name: str | None = None, executor=None) -> ScenarioValues:
-    """Every replication of `scenario`, its rows appended to `timeseries` as they finish."""
+    """Every replication of `scenario` with its derived metrics, appended to `timeseries` as they finish."""
     shape = RunShape.of(scenario)
+    metrics = [*shape.metrics, *DERIVED_METRICS]
     count = scenario.replications
-    values = np.empty((count, len(shape.dates), len(shape.metrics)))
+    values = np.empty((count, len(shape.dates), len(metrics)))
     for replication, result in replications(scenario, count, jobs, executor):
-        values[replication] = result
-        timeseries.writelines(timeseries_lines(replication, shape, result, name))
+        values[replication] = with_derived_metrics(shape.metrics, result)
+        timeseries.add(replication, shape.dates, metrics, values[replication], name)
         if progress:
             progress(replication + 1, count)
-    return ScenarioValues(shape.metrics, shape.dates, values)
+    timeseries.flush()
+    return ScenarioValues(metrics, shape.dates, values)
 
 
 def _comparison_manifest(paired: list, as_written: list, started: str) -> dict:
     base = paired[0]
     manifest = run_manifest(base, started)
-    del manifest["scenario_name"], manifest["scenario_hash"]
+    del manifest["scenario_name"], manifest["scenario_hash"], manifest["prices"]
+    manifest["real_data"] = any(scenario.disclosure.real_data for scenario in paired)
     return {
         "kind": COMPARISON,
         "base": base.name,
@@ -135,7 +150,7 @@ def _comparison_manifest(paired: list, as_written: list, started: str) -> dict:
         "scenarios": [
             {"name": scenario.name, "scenario_hash": scenario_hash(scenario),
              "seed_in_file": written.seed, "replications_in_file": written.replications,
-             "steady_state": steady_state_findings(scenario)}
+             "prices": prices_manifest(scenario), "steady_state": steady_state_findings(scenario)}
             for scenario, written in zip(paired, as_written)
         ],
     }
@@ -164,6 +179,8 @@ def run_manifest(scenario, started: str) -> dict:
         "scenario_hash": scenario_hash(scenario),
         "seed": scenario.seed,
         "replications": scenario.replications,
+        "prices": prices_manifest(scenario),
+        "real_data": scenario.disclosure.real_data,  # calibrated on a council's records: small counts suppressed
         "python": sys.version.split()[0],
         "numpy": np.__version__,
         "started": started,

@@ -4,16 +4,22 @@ import numpy as np
 import pandas as pd
 
 SUMMARY_COLUMNS = ["date", "metric", "mean", "p10", "p50", "p90"]
+SHARE_IN_COUNTY = "share_in_county"
+DERIVED_METRICS = (SHARE_IN_COUNTY,)
 
 
-def timeseries_lines(replication: int, shape, values: np.ndarray, scenario: str | None = None) -> list[str]:
-    """Rows replication,date,metric,value for one replication (months x metrics), led by scenario if given."""
-    rows = []
-    lead = "" if scenario is None else f"{scenario},"
-    for date, month_values in zip(shape.dates, values.tolist()):
-        prefix = f"{lead}{replication},{date.isoformat()},"
-        rows.extend(f"{prefix}{metric},{value:.10g}\n" for metric, value in zip(shape.metrics, month_values))
-    return rows
+def with_derived_metrics(metrics: list, values: np.ndarray) -> np.ndarray:
+    """One replication's months x metrics array with DERIVED_METRICS appended: the share of children placed
+    who are placed in county (NaN in a month when no child is placed)."""
+    placed_in = values[:, metrics.index("placed_in_county")]
+    placed = placed_in + values[:, metrics.index("placed_out_of_county")]
+    share = np.divide(placed_in, placed, out=np.full_like(placed, np.nan), where=placed > 0)
+    return np.column_stack([values, share])
+
+
+def with_derived_runs(metrics: list, values: np.ndarray) -> tuple[list, np.ndarray]:
+    """Every replication (replications x months x metrics) with DERIVED_METRICS appended, and the metric names."""
+    return [*metrics, *DERIVED_METRICS], np.stack([with_derived_metrics(metrics, run) for run in values])
 
 
 def summarise(values: np.ndarray, shape) -> pd.DataFrame:

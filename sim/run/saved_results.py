@@ -76,8 +76,9 @@ def load_results(directory) -> SavedResults:
         return _comparison(directory, manifest)
     scenario = load_scenario(_required(directory, "scenario.yaml"))
     summary = read_summary(_required(directory, "summary.csv"))
-    return SavedResults(directory, RUN, manifest, {scenario.name: scenario},
-                        summary.assign(scenario=scenario.name))
+    headline = directory / "headline.csv"  # absent from runs written before it was added
+    return SavedResults(directory, RUN, manifest, {scenario.name: scenario}, summary.assign(scenario=scenario.name),
+                        headline=_headline(headline) if headline.is_file() else None)
 
 
 def _comparison(directory: Path, manifest: dict) -> SavedResults:
@@ -90,8 +91,12 @@ def _comparison(directory: Path, manifest: dict) -> SavedResults:
         directory, COMPARISON, manifest, scenarios,
         summary=read_summary(_required(directory, "summary.csv")),
         differences=pd.read_csv(_required(directory, "differences.csv"), dtype={"date": str}),
-        headline=pd.read_csv(_required(directory, "headline.csv"), dtype={"date": str}),
+        headline=_headline(_required(directory, "headline.csv")),
     )
+
+
+def _headline(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"scenario": str, "date": str})
 
 
 def _manifest(directory: Path) -> dict:

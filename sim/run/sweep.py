@@ -17,7 +17,7 @@ import pandas as pd
 
 from sim.run.journal import Journal
 from sim.run.outputs import run_manifest, staged_directory, utc_now, write_manifest
-from sim.run.results import summarise
+from sim.run.results import summarise, with_derived_runs
 from sim.run.runner import RunShape, run_replication
 from sim.run.sensitivity import OUTCOMES, indices
 from sim.scenario.sweep_file import REGIONAL_TOTAL, sweep_yaml, value_at
@@ -91,7 +91,8 @@ def _write_summary(sweep, journal: Journal, path: Path) -> pd.DataFrame:
     outcomes = []
     with open(path, "w", encoding="utf-8", newline="") as out:
         for number, (name, scenario, shape, values) in enumerate(_results(sweep, journal)):
-            summary = summarise(values, shape).assign(uncertainty=bands(scenario))
+            metrics, derived = with_derived_runs(shape.metrics, values)
+            summary = summarise(derived, RunShape(metrics, shape.dates)).assign(uncertainty=bands(scenario))
             summary.insert(0, "variant", name)
             summary.to_csv(out, header=number == 0, index=False, float_format=FLOAT_FORMAT)
             outcomes.append({"variant": name, **{o.key: o.of(values, shape.metrics) for o in OUTCOMES}})

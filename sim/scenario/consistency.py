@@ -9,9 +9,14 @@ IN_HOUSE = "in_house_fostering"
 
 
 def check_consistency(scenario, source: str) -> None:
-    for check in (_matching_names_options, _matching_lists_end_unlimited, _in_house_capacity_from_carers,
-                  _needs_have_matching_lists, _census_fits, _breakdown_options_exist, _dates_from_start,
-                  _assessors_when_recruiting):
+    for check in (*SETTING_CHECKS, _census_fits, _dates_from_start):
+        check(scenario, source)
+
+
+def check_settings(scenario, source: str) -> None:
+    """The checks a scenario must pass as it stands after each of its changes (the census and the
+    dates of campaigns, launches and changes belong to the start)."""
+    for check in SETTING_CHECKS:
         check(scenario, source)
 
 
@@ -84,6 +89,7 @@ def _dates_from_start(scenario, source):
           for i, e in enumerate(recruitment.panel.extra_sittings)),
         *((f"mockingbird.constellations.{i}.start_date", c.start_date)
           for i, c in enumerate(scenario.mockingbird.constellations)),
+        *((f"changes.{i}.date", change.date) for i, change in enumerate(scenario.changes)),
     ]
     for key, date in dated:
         if date < scenario.start_date:
@@ -97,6 +103,10 @@ def _assessors_when_recruiting(scenario, source):
     if recruiting and assessment.assessors * assessment.caseload_per_assessor == 0:
         raise InputError(source, "carers.recruitment.assessment",
                          "assessors and caseload_per_assessor must both be at least 1 when applications arrive")
+
+
+SETTING_CHECKS = (_matching_names_options, _matching_lists_end_unlimited, _in_house_capacity_from_carers,
+                  _needs_have_matching_lists, _breakdown_options_exist, _assessors_when_recruiting)
 
 
 def _unknown_option(option, placements) -> str:

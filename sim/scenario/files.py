@@ -10,7 +10,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sim.scenario.consistency import check_consistency
+from sim.scenario.changes import change_error, raw_after_each_change
+from sim.scenario.consistency import check_consistency, check_settings
 from sim.scenario.errors import InputError
 from sim.scenario.schema import Scenario
 
@@ -30,7 +31,19 @@ def validate_raw(raw: dict, source: str, overridden=frozenset()) -> Scenario:
     except ValidationError as error:
         raise one_line_error(error, source, overridden) from None
     check_consistency(scenario, source)
+    _check_changes(scenario, source)
     return scenario
+
+
+def _check_changes(scenario: Scenario, source: str) -> None:
+    """The scenario as it stands after each change must be valid: each value suits the key it sets."""
+    for index, change, raw in raw_after_each_change(scenario, source):
+        try:
+            check_settings(Scenario.model_validate(raw), source)
+        except ValidationError as error:
+            raise change_error(one_line_error(error, source), index, change) from None
+        except InputError as error:
+            raise change_error(error, index, change) from None
 
 
 def scenario_yaml(scenario: Scenario) -> str:

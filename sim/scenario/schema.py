@@ -11,7 +11,7 @@ its own value (sim/scenario/uncertainty.py, sim/model/parameters.py).
 """
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -193,11 +193,15 @@ class InitialState(Frozen):
         return {} if self.children_in_care == 0 else self.children_in_care
 
 
+Inflation = uncertain(number(gt=-1.0))  # a yearly rise in prices: 0.03 is 3% a year
+
+
 class PlacementOption(Frozen):
     label: Text | None = None  # the words people read; default: the option's name in plain English
     location: Literal["in_county", "out_of_county"]
     capacity: Annotated[Count | None, BeforeValidator(_unlimited_as_none)] = None
-    weekly_cost: uncertain(NonNegative)
+    weekly_cost: uncertain(NonNegative)  # at start-date prices
+    weekly_cost_inflation_per_year: Inflation | None = None  # None: the scenario's weekly_cost_inflation_per_year
 
     @field_serializer("capacity")
     def _capacity_as_written(self, capacity):
@@ -230,6 +234,7 @@ class Assessment(Frozen):
     assessors: Count = 8
     caseload_per_assessor: Count = 6
     withdrawal_probability: uncertain(Share) = 0.0
+    cost_per_assessor_per_year: uncertain(NonNegative) = 0.0  # the team's running cost, in programme_cost
 
 
 class ExtraSittings(Frozen):
@@ -295,8 +300,30 @@ class StepDown(Frozen):
     max_moves_per_month: Count = 0
 
 
+class Change(Frozen):
+    """Settings that change on a date, from the start of that day until a later change sets them again.
+
+    `set` maps KEY.PATH to the value it takes; which keys can change, and the check of each value against
+    the type of its key, are in sim/scenario/changes.py."""
+
+    date: Date
+    set: dict[Text, Any] = {}
+    cost: uncertain(NonNegative) = 0.0  # one-off (capital, set-up), charged on the date in programme_cost
+    note: Text = ""
+
+    @model_validator(mode="after")
+    def _does_something(self):
+        if not self.set and not self.cost:
+            raise ValueError("a change needs settings to `set`, a one-off `cost`, or both")
+        return self
+
+
 class Targets(Frozen):
     in_county_share: Share | None = None  # drawn on charts and reported in the pack
+
+
+class Disclosure(Frozen):
+    real_data: Flag = False  # calibrated on a council's own records: packs and workbooks suppress counts of 1 to 4
 
 
 class Scenario(Frozen):
@@ -317,3 +344,6 @@ class Scenario(Frozen):
     mockingbird: Mockingbird = Mockingbird()
     step_down: StepDown = StepDown()
     targets: Targets = Targets()
+    weekly_cost_inflation_per_year: Inflation = 0.0  # every option's, unless it gives its own
+    changes: tuple[Change, ...] = ()
+    disclosure: Disclosure = Disclosure()

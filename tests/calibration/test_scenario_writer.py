@@ -83,6 +83,7 @@ def test_the_written_scenario_loads_and_carries_the_known_parameters(synthetic_c
     assert scenario.initial_state.counts() == census
     assert abs(calibration.free.duration_scale.value - 1) < 0.1
     assert calibration.free.occupancy.note.startswith("fitted to children in in-house foster care")
+    assert scenario.disclosure.real_data  # its packs suppress small counts
 
 
 def test_breakdown_rates_are_carried_within_three_standard_errors(synthetic_calibration, truth):

@@ -11,13 +11,13 @@ from openpyxl import load_workbook
 
 from sim.cli import main
 from sim.report.chart_set import chart_specs
-from sim.report.charts import BarSpec, draw
-from sim.report.pack import MANIFEST, TABLES
+from sim.report.charts import CONTEXT, BarSpec, PanelSpec, draw
 from sim.report.style import Style
 from sim.run.saved_results import load_results
 from tests.conftest import SCENARIOS
 
 REPLICATIONS = 4
+TITLES = {"base": "Base", "more_carers": "More carers", "base_again": "Base again"}
 
 
 def write(directory, name, text):
@@ -74,8 +74,9 @@ def test_one_directory_with_each_resolved_scenario_manifest_and_tables(compariso
     for name in names:
         resolved = (comparison / "scenarios" / f"{name}.yaml").read_text()
         assert f"seed: {manifest['seed']}" in resolved and f"replications: {REPLICATIONS}" in resolved
-    timeseries = pd.read_csv(comparison / "timeseries.csv")
+    timeseries = pd.read_parquet(comparison / "timeseries.parquet")
     assert list(timeseries.columns) == ["scenario", "replication", "date", "metric", "value"]
+    assert not (comparison / "timeseries.csv").exists()  # only with --csv
     assert list(dict.fromkeys(timeseries["scenario"])) == names
     summary = pd.read_csv(comparison / "summary.csv")
     assert list(summary.columns) == ["scenario", "date", "metric", "mean", "p10", "p50", "p90", "uncertainty"]
@@ -132,10 +133,14 @@ def test_every_chart_csv_matches_what_the_chart_was_given(comparison):
     charted = pd.read_csv(comparison / "charts" / "out_of_county.csv")
     source = summary[summary["metric"] == "placed_out_of_county"]
     assert charted["p50"].tolist() == source["p50"].tolist()
-    assert charted["series"].tolist() == source["scenario"].tolist()
+    assert charted["series"].tolist() == source["scenario"].map(TITLES).tolist()
     reduction = pd.read_csv(comparison / "charts" / "out_of_county_reduction.csv")
     differences = pd.read_csv(comparison / "differences.csv").query("metric == 'placed_out_of_county'")
-    assert reduction["reduction_diff_mean"].tolist() == (-differences["mean_diff"]).tolist()
+    assert reduction["reduction_p10"].tolist() == (-differences["diff_p90"]).tolist()
+    medians = source.pivot(index="date", columns="scenario", values="p50")
+    expected = [medians["base"][date] - medians[row.scenario][date] for row in differences.itertuples()
+                for date in [row.date]]
+    assert reduction["reduction"].tolist() == pytest.approx(expected, abs=1e-9)
 
 
 def test_the_pack_holds_every_chart_table_and_scenario(comparison):
@@ -144,12 +149,13 @@ def test_the_pack_holds_every_chart_table_and_scenario(comparison):
         image = rf'data-chart="{svg.stem}">\s*<img src="data:image/svg\+xml;base64,[^"]+" alt="([^"]+)"'
         figure = re.search(image, page)
         assert figure and len(figure.group(1)) > 50, svg.stem
-    tables = [table.sheet for table in (*TABLES, MANIFEST)]
-    for sheet in tables:
-        assert f'data-table="{sheet}"' in page, sheet
-    assert load_workbook(comparison / "pack.xlsx").sheetnames == tables
-    for name in ["base", "more_carers", "base_again"]:
-        assert f"<h3>{name}" in page and f"<th>{name}</th>" in page
+    shown = re.findall(r'data-table="([^"]+)"', page)
+    assert shown == ["Headline", "Levers", "Annual cost", "Recruitment times", "About this run"]
+    sheets = load_workbook(comparison / "pack.xlsx").sheetnames
+    assert sheets[:3] == ["Cover", "Contents", "Notes"] and set(shown) <= set(sheets)
+    assert {"Out of county", "Reduction", "Children in care", "Placement mix"} <= set(sheets)
+    for title in ["Base", "More carers", "Base again"]:  # no title in the files: the names in plain English
+        assert f"<h3>{title}" in page and f"<th>{title}</th>" in page
     assert "Methods and limitations" in page and "Cost per child kept in county" in page
     assert "http" not in page.replace("http-equiv", "")  # self-contained
 
@@ -163,7 +169,7 @@ def test_a_style_file_sets_titles_colours_and_source(comparison, tmp_path):
         """)
     copy = rebuilt_copy(comparison, tmp_path, "--style", str(style))
     assert (copy / "charts" / "out_of_county.txt").read_text().startswith(
-        "Line chart. Fewer children out of county with more carers.")
+        "Small multiple line charts. Fewer children out of county with more carers.")
     svg = (copy / "charts" / "out_of_county.svg").read_text()
     assert "#ff0000" in svg and "#12436d" not in svg
     plotted = "charts/out_of_county.csv"
@@ -182,12 +188,14 @@ def test_a_metric_the_results_do_not_report_is_skipped(comparison, tmp_path):
 
 
 def _drawn_values(spec) -> list:
-    """What the figure actually plots: each median line's y values, or each bar's height."""
+    """What the figure actually plots: each median line's y values (not the grey context lines, nor band
+    edges), or each bar's height."""
     fig = draw(spec)
     if isinstance(spec, BarSpec):
         return [patch.get_height() for ax in fig.axes for patch in ax.patches]
-    (ax,) = fig.axes
-    return [y for line in ax.lines if len(line.get_ydata()) > 2 for y in line.get_ydata().tolist()]
+    return [y for ax in fig.axes for line in ax.lines
+            if len(line.get_ydata()) > 2 and line.get_color() != CONTEXT and line.get_linestyle() == "-"
+            for y in line.get_ydata().tolist()]
 
 
 def _csv_values(spec, written: pd.DataFrame) -> list:
@@ -197,6 +205,8 @@ def _csv_values(spec, written: pd.DataFrame) -> list:
             table = rows.pivot_table(index="category", columns="segment", values="value", sort=False)
             values += table[list(dict.fromkeys(written["segment"]))].fillna(0).to_numpy().T.ravel().tolist()
         return values
+    if isinstance(spec, PanelSpec):
+        return [y for _, rows in written.groupby(["panel", "series"], sort=False) for y in rows["p50"]]
     middle = spec.band.columns[1]
     return [y for _, rows in written.groupby("series", sort=False) for y in rows[middle]]
 

@@ -7,7 +7,7 @@ import pytest
 from sim.cli import main
 from tests.conftest import SCENARIOS
 
-REPRODUCIBLE = ["scenario.yaml", "timeseries.csv", "summary.csv", "charts/out_of_county.csv"]
+REPRODUCIBLE = ["scenario.yaml", "timeseries.parquet", "summary.csv", "charts/out_of_county.csv"]
 
 
 def run(out_dir, *extra):
@@ -63,5 +63,5 @@ def test_compare_on_dask_gives_the_files_of_local_processes(tmp_path):
         argv = ["compare", str(tmp_path / "base.yaml"), str(tmp_path / "more_carers.yaml"), "--replications", "2",
                 "--jobs", "2", "--executor", executor, "--out", str(tmp_path / executor)]
         assert main(argv) == 0
-    for name in ("timeseries.csv", "summary.csv", "differences.csv", "headline.csv"):
+    for name in ("timeseries.parquet", "summary.csv", "differences.csv", "headline.csv"):
         assert (tmp_path / "processes" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes(), name

@@ -11,7 +11,7 @@ import pytest
 from sim.cli import main
 from tests.conftest import ROOT, SCENARIOS
 
-REPRODUCIBLE = ["scenario.yaml", "timeseries.csv", "summary.csv", "charts/out_of_county.csv",
+REPRODUCIBLE = ["scenario.yaml", "timeseries.parquet", "summary.csv", "headline.csv", "charts/out_of_county.csv",
                 "charts/out_of_county.png", "charts/out_of_county.svg", "charts/out_of_county.txt"]
 
 
@@ -30,10 +30,10 @@ def serial(tmp_path_factory):
 def test_run_writes_the_contract_files(serial):
     for name in [*REPRODUCIBLE, "manifest.json"]:
         assert (serial / name).is_file(), name
-    timeseries = pd.read_csv(serial / "timeseries.csv")
+    timeseries = pd.read_parquet(serial / "timeseries.parquet")
     assert list(timeseries.columns) == ["replication", "date", "metric", "value"]
     assert sorted(timeseries.replication.unique()) == [0, 1, 2, 3]
-    assert timeseries.date.nunique() == 24 and timeseries.date.iloc[0] == "2020-04-30"
+    assert timeseries.date.nunique() == 24 and str(timeseries.date.iloc[0]) == "2020-04-30"
     summary = pd.read_csv(serial / "summary.csv")
     assert list(summary.columns) == ["date", "metric", "mean", "p10", "p50", "p90", "uncertainty"]
     assert (summary.p10 <= summary.p50).all() and (summary.p50 <= summary.p90).all()
@@ -52,7 +52,7 @@ def test_same_seed_gives_identical_files_serial_or_parallel(serial, tmp_path):
 
 def test_another_seed_gives_different_results(serial, tmp_path):
     other = run(tmp_path / "other", "--jobs", "1", "--seed", "5")
-    assert (serial / "timeseries.csv").read_bytes() != (other / "timeseries.csv").read_bytes()
+    assert (serial / "timeseries.parquet").read_bytes() != (other / "timeseries.parquet").read_bytes()
 
 
 def test_a_rerun_replaces_the_previous_directory(serial, tmp_path):

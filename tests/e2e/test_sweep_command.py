@@ -127,7 +127,8 @@ def test_a_region_adds_up_its_authorities(tmp_path):
     assert sweep(path, tmp_path / "out") == 0
     summary = pd.read_csv(tmp_path / "out" / "summary.csv")
     assert summary["variant"].unique().tolist() == ["north", "south", "regional_total"]
-    means = summary.pivot_table(index=["date", "metric"], columns="variant", values="mean")
+    counted = summary[summary["metric"] != "share_in_county"]  # a share is derived from the totals, not added
+    means = counted.pivot_table(index=["date", "metric"], columns="variant", values="mean")
     np.testing.assert_allclose(means["regional_total"], means["north"] + means["south"], rtol=1e-9)
     variants = pd.read_csv(tmp_path / "out" / "variants.csv")
     assert variants["seed"].tolist() == [authority_seed(5, "north"), authority_seed(5, "south")]
@@ -170,7 +171,8 @@ def test_a_sample_can_read_the_base_scenarios_own_ranges(tmp_path):
     path.write_text(f"base: {SCENARIOS / 'baseline.yaml'}\nreplications: 2\nseed: 1\n"
                     "sample: {method: morris, n: 2, ranges: scenario}\n", encoding="utf-8")
     sweep = load_sweep(path)
-    assert sweep.spec.sample.ranges == {"mockingbird.breakdown_multiplier": (0.6, 1.0),
+    assert sweep.spec.sample.ranges == {"carers.recruitment.assessment.cost_per_assessor_per_year": (45000, 70000),
+                                        "mockingbird.breakdown_multiplier": (0.6, 1.0),
                                         "mockingbird.deregistration_multiplier": (0.18, 1.0)}
     values = {variant.overrides["mockingbird.breakdown_multiplier"] for variant in sweep.of_design("sample")}
     assert all(0.6 <= value <= 1.0 for value in values)

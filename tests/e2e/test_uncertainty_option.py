@@ -30,10 +30,14 @@ def test_chance_equals_the_scenario_with_every_range_at_its_central_value(tmp_pa
         mockingbird:
           breakdown_multiplier: 0.815
           deregistration_multiplier: 0.5
+        carers:
+          recruitment:
+            assessment:
+              cost_per_assessor_per_year: 55000
         """)
     assert main(["run", str(ranged), *SHORT, "--uncertainty", "chance", "--out", str(tmp_path / "a")]) == 0
     assert main(["run", str(fixed), *SHORT, "--out", str(tmp_path / "b")]) == 0
-    for name in ("timeseries.csv", "summary.csv"):
+    for name in ("timeseries.parquet", "summary.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
     assert manifest["uncertainty"] == "chance" and manifest["ranges"] == {}

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sim.model.calendar import Calendar
-from sim.model.children import Child, entry_days
+from sim.model.children import Child, entry_days, entry_rates
 from sim.model.county import CountyModel
 from sim.model.streams import generator
 from sim.scenario.files import load_scenario, validate_raw
@@ -42,10 +42,16 @@ def test_placement_cost_is_occupancy_days_times_daily_cost():
     assert np.all(np.abs(cost / days - in_care) < 0.15 * in_care)
 
 
+def scenario_entry_days(scenario, calendar, rng, changes=(), above_rng=None):
+    """Entry days of the scenario's own rate, then of each (day, keys, scenario after) change."""
+    demand = scenario.demand
+    return entry_days(entry_rates(demand, changes), demand.seasonality, calendar, rng, above_rng)
+
+
 def test_entries_follow_the_rate_and_trend():
     scenario = load_scenario(SCENARIOS / "baseline.yaml", ["demand.trend_per_year=0.1", "horizon_years=10"])
     calendar = Calendar.for_scenario(scenario)
-    counts = np.array([np.histogram(entry_days(scenario.demand, calendar, generator(1, r, "entries")),
+    counts = np.array([np.histogram(scenario_entry_days(scenario, calendar, generator(1, r, "entries")),
                                     bins=[0, 365.25, 9 * 365.25, 10 * 365.25])[0] for r in range(200)])
     assert counts[:, 0].mean() == pytest.approx(420 * 0.1 / np.log(1.1), rel=0.02)
     assert counts[:, 2].mean() == pytest.approx(420 * 1.1 ** 9 * 0.1 / np.log(1.1), rel=0.02)
@@ -54,7 +60,7 @@ def test_entries_follow_the_rate_and_trend():
 def test_seasonality_peaks_in_the_peak_month():
     scenario = load_scenario(SCENARIOS / "baseline.yaml",
                              ["demand.seasonality.amplitude=0.5", "demand.seasonality.peak_month=10", "horizon_years=10"])
-    days = np.concatenate([entry_days(scenario.demand, Calendar.for_scenario(scenario), generator(2, r, "entries"))
+    days = np.concatenate([scenario_entry_days(scenario, Calendar.for_scenario(scenario), generator(2, r, "entries"))
                            for r in range(20)])
     months = (np.datetime64("2020-04-01") + days.astype("timedelta64[D]")).astype("datetime64[M]").astype(int) % 12 + 1
     by_month = np.bincount(months, minlength=13)[1:]

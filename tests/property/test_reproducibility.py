@@ -2,17 +2,14 @@
 
 from hypothesis import HealthCheck, given, settings
 
-from sim.run.results import timeseries_lines
-from sim.run.runner import RunShape, replications
+from sim.run.runner import replications
 from tests.property.strategies import scenarios
 
 SETTINGS = settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 
-def timeseries_text(scenario, jobs: int) -> str:
-    shape = RunShape.of(scenario)
-    return "".join(line for replication, values in replications(scenario, 3, jobs)
-                   for line in timeseries_lines(replication, shape, values))
+def timeseries_text(scenario, jobs: int) -> bytes:
+    return b"".join(values.tobytes() for _, values in replications(scenario, 3, jobs))
 
 
 @SETTINGS
