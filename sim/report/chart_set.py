@@ -25,7 +25,7 @@ from sim.report.charts import (
 )
 from sim.run.compare import BETTER
 from sim.run.saved_results import COMPARISON
-from sim.scenario.wording import month, option_label, scenario_title, share
+from sim.scenario.wording import month, option_label, share
 
 CHART_SHEETS = {  # chart -> the workbook sheet holding its numbers
     "out_of_county": "Out of county", "out_of_county_reduction": "Reduction", "share_in_county": "Share in county",
@@ -83,7 +83,7 @@ def chart_specs(saved, style) -> list:
 
 def titled(saved, frames: dict) -> dict:
     """The same mapping keyed by each scenario's title instead of its name."""
-    return {scenario_title(saved.scenarios[name]): frame for name, frame in frames.items()}
+    return {saved.title(name): frame for name, frame in frames.items()}
 
 
 def _line_chart(saved, style, chart: LineChart) -> ChartSpec | None:
@@ -104,7 +104,7 @@ def _level_title(saved, frames: dict, subject: str, column: str, better: int, fm
         (frame,) = frames.values()
         return trend_title(subject, frame[column].iloc[0], frame[column].iloc[-1], last, fmt, are)
     ends = {title: frame[column].iloc[-1] for title, frame in titled(saved, frames).items()}
-    return ranking_title(subject, ends, scenario_title(saved.scenarios[saved.base]), better, f"in {last}", fmt)
+    return ranking_title(subject, ends, saved.title(saved.base), better, f"in {last}", fmt)
 
 
 def _band_spec(saved, style, stem: str, frames: dict, title: str, measure: str, y_label: str,
@@ -129,7 +129,7 @@ def _share_chart(saved, style) -> ChartSpec | None:
     if target is not None:
         end = frames[saved.base]["p50"].iloc[-1]
         gap = "meets" if end >= target else "falls short of"
-        title = (f"{scenario_title(saved.scenarios[saved.base])} {gap} the target of {share(target)} placed in "
+        title = (f"{saved.title(saved.base)} {gap} the target of {share(target)} placed in "
                  f"county by {month(frames[saved.base]['date'].iloc[-1])}: {share(end)}") if len(frames) == 1 \
             else title
     return _band_spec(saved, style, "share_in_county", frames, title,
@@ -163,14 +163,14 @@ def _reduction_chart(saved, style) -> ChartSpec | None:
         return None
     out = saved.metric("placed_out_of_county")
     rows = saved.differences[saved.differences["metric"] == "placed_out_of_county"]
-    series = tuple((scenario_title(saved.scenarios[name]),
+    series = tuple((saved.title(name),
                     _reduction_frame(out[saved.base], out[name], rows[rows["scenario"] == name]))
                    for name in saved.options)
-    base = scenario_title(saved.scenarios[saved.base])
+    base = saved.title(saved.base)
     return ChartSpec(
         stem="out_of_county_reduction",
         title=style.title("out_of_county_reduction", _reduction_title(base, series, {
-            scenario_title(saved.scenarios[name]): round(out[saved.base]["p50"].iloc[-1]) - round(out[name]["p50"].iloc[-1])
+            saved.title(name): round(out[saved.base]["p50"].iloc[-1]) - round(out[name]["p50"].iloc[-1])
             for name in saved.options})),
         subtitle=(f"Fewer children placed out of county at month end than under {base}, {saved.area}, "
                   f"{period_of(series)}. Line: the base's median less the option's, of {saved.replications:,} "
@@ -245,7 +245,7 @@ def annual_cost_by_type(saved, segments: int | None) -> pd.DataFrame | None:
                  for option in scenario.placements if f"placement_cost:{option}" in means}
         if "programme_cost" in means:
             costs[PROGRAMME] = means["programme_cost"].to_numpy()
-        rows += [(scenario_title(scenario), label, segment, monthly[months].sum() / 1e6)
+        rows += [(saved.title(name), label, segment, monthly[months].sum() / 1e6)
                  for label, months in years for segment, monthly in costs.items()]
     if not rows:
         return None
@@ -288,7 +288,7 @@ def _funnel_chart(saved, style) -> BarSpec | None:
     if not all(saved.has(metric) for metric in FUNNEL_ENDS):
         return None
     stages = [(metric, label) for metric, label in FUNNEL if saved.has(metric)]
-    per_year = {scenario_title(saved.scenarios[name]): [(label, _mean_per_year(saved, name, metric))
+    per_year = {saved.title(name): [(label, _mean_per_year(saved, name, metric))
                                                         for metric, label in stages] for name in saved.scenarios}
     if not any(value for stages_ in per_year.values() for _, value in stages_):
         return None

@@ -17,16 +17,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from calibration.disclosure import SMALLEST_SHOWN
 from sim.report import headline, summary
 from sim.report.chart_set import annual_cost_by_type, chart_sheet
 from sim.report.disclosure import SUPPRESSED, Disclosure
-from calibration.disclosure import SMALLEST_SHOWN
 from sim.report.headline import MONEY
 from sim.report.recruitment_times import recruitment_times_by_scenario
-from sim.report.workbook import MONEY as MONEY_FORMAT, PERCENT, Cover, Sheet, write_workbook
+from sim.report.workbook import MONEY as MONEY_FORMAT
+from sim.report.workbook import PERCENT, Cover, Sheet, write_workbook
 from sim.run.compare import COST_PER_CHILD, COST_PER_CHILD_MEASURE, MEASURES
 from sim.run.saved_results import COMPARISON
 from sim.run.timeseries import read_timeseries
+from sim.scenario.prices import prices_statement
 from sim.scenario.wording import (
     capitalised,
     changes,
@@ -190,7 +192,7 @@ def levers_frame(saved, style) -> pd.DataFrame:
     rows = []
     base = saved.scenarios[saved.base]
     for name, scenario in saved.scenarios.items():
-        title = scenario_title(scenario)
+        title = saved.title(name)
         rows.append((title, scenario.description or "No description given."))
         said = levers(scenario) if name == saved.base else changes(scenario, base) or ["Same settings as the base."]
         rows += [(title, sentence) for sentence in said]
@@ -476,7 +478,8 @@ def _methods(saved) -> Section:
     closing = [
         ("Annual cost by placement type", "Every day a child spends in a placement costs that option's weekly "
          "cost divided by seven; the placement types add up to the placement cost. Programme costs "
-         "(campaigns, Mockingbird constellations, extra panel sittings) are as simulated."),
+         "(campaigns, Mockingbird constellations, extra panel sittings, assessors, one-off costs of dated "
+         f"changes) are as simulated. {prices_wording(saved)}"),
         ("Verification and validation", "Automated tests check the model against queueing theory (with carer "
          "supply switched off the in-house service is an Erlang loss system: the share placed out of county "
          "matches Erlang B and children in care match Little's law), that a scenario identical to the base "
@@ -485,7 +488,7 @@ def _methods(saved) -> Section:
         ("Limitations", f"The ranges show how the runs differ: by {saved.bands_include}. Figures a scenario "
          "states as single numbers are taken as exact: demand, durations, costs and the effects of each lever "
          "are assumptions a council should replace with its own data and test over their plausible ranges. "
-         "Costs are at the scenario's weekly prices, neither inflated nor discounted. A child's time in care "
+         f"{prices_wording(saved)} A child's time in care "
          "does not depend on where it is placed; matching follows fixed preference lists rather than "
          "individual judgement; placement capacity outside the council's own carers is as the scenario states. "
          "Results are projections of what the model's assumptions imply, not forecasts."),
@@ -499,6 +502,11 @@ def _methods(saved) -> Section:
     body = "\n".join(f"<h3>{html.escape(title)}</h3>\n<p>{html.escape(text)}</p>"
                      for title, text in paragraphs + closing)
     return Section("Methods and limitations (STRESS-DES essentials)", body, 'id="methods"')
+
+
+def prices_wording(saved) -> str:
+    """In what terms costs are, and at what inflation: one sentence per distinct statement of the scenarios."""
+    return " ".join(dict.fromkeys(prices_statement(scenario) for scenario in saved.scenarios.values()))
 
 
 # ---- workbook cover and notes ---------------------------------------------------------------------
@@ -519,7 +527,7 @@ def _workbook_cover(saved) -> Cover:
 
 def _notes(saved, disclosure) -> list[str]:
     notes = [headline.definition(saved), f"The runs differ by {saved.bands_include}.",
-             "Costs are in pounds at the scenario's weekly prices, neither inflated nor discounted.",
+             prices_wording(saved),
              "Dates are month ends; a year is the 12 months from the start of the projection."]
     if saved.kind == COMPARISON:
         notes.append("A difference is the option's figure less the base's; its 10th and 90th percentiles are "

@@ -11,10 +11,10 @@ that matters most.
 import math
 
 from sim.report import headline
+from sim.report.disclosure import Disclosure
 from sim.report.headline import Difference
 from sim.run.saved_results import COMPARISON
-from sim.report.disclosure import Disclosure
-from sim.scenario.wording import joined, money, month, scenario_title, share
+from sim.scenario.wording import joined, money, month, share
 
 OUT, IN_CARE, HOUSEHOLDS, SHARE = "placed_out_of_county", "children_in_care", "in_house_households", "share_in_county"
 PLACEMENT, PROGRAMME = "placement_cost", "programme_cost"
@@ -46,7 +46,7 @@ def console_lines(saved) -> list[str]:
     """Three to five lines for the terminal when a run or comparison finishes."""
     name, (when, date) = saved.base, headline.points(saved)[-1]
     now, end = headline.first_month(saved, name, OUT), headline.at(saved, name, OUT, when)
-    lines = [f"{scenario_title(saved.scenarios[name])}: {_count(saved, now.value)} children placed out of county "
+    lines = [f"{saved.title(name)}: {_count(saved, now.value)} children placed out of county "
              f"at the end of {_first_month(saved)}, {_count(saved, end.value)} by {month(date)} (8 runs in 10 between "
              f"{_count(saved, end.low)} and {_count(saved, end.high)})."]
     if saved.kind == COMPARISON:
@@ -59,7 +59,7 @@ def console_lines(saved) -> list[str]:
 
 
 def title_of(saved, name: str) -> str:
-    return scenario_title(saved.scenarios[name])
+    return saved.title(name)
 
 
 # ---- sentences --------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from sim.run.results import read_summary
 from sim.scenario.errors import InputError
 from sim.scenario.files import load_scenario
 from sim.scenario.uncertainty import BAND_WORDING, CHANCE
+from sim.scenario.wording import plain, scenario_title
 
 RUN, COMPARISON = "run", "comparison"
 
@@ -41,6 +42,14 @@ class SavedResults:
     @property
     def replications(self) -> int:
         return int(self.manifest["replications"])
+
+    def title(self, name: str) -> str:
+        """What people call scenario `name`: its title, with its name too if another compared scenario has
+        the same title (a copy of the base, say), so that no two read alike."""
+        titles = {other: scenario_title(scenario) for other, scenario in self.scenarios.items()}
+        if list(titles.values()).count(titles[name]) == 1:
+            return titles[name]
+        return f"{titles[name]} ({plain(name, capital=False)})"
 
     @property
     def bands_include(self) -> str:

@@ -89,7 +89,14 @@ def _resolve_extends(path: Path, chain: tuple) -> dict:
     parent_path = path.parent / parent_name
     if not parent_path.is_file():
         raise InputError(path, "extends", f"file {parent_path} not found")
-    return _deep_merge(_resolve_extends(parent_path, (*chain, resolved)), raw)
+    return _deep_merge(_own_title(_resolve_extends(parent_path, (*chain, resolved)), raw), raw)
+
+
+def _own_title(parent: dict, child: dict) -> dict:
+    """A scenario that gives its own name and no title is called by its name, not by its parent's title."""
+    if "name" in child and "title" not in child:
+        return {key: value for key, value in parent.items() if key != "title"}
+    return parent
 
 
 def _deep_merge(base: dict, override: dict) -> dict:

@@ -8,6 +8,7 @@ from their key path and value.
 """
 
 import datetime as dt
+
 ACRONYMS = {"ifa": "IFA", "ifas": "IFAs", "childrens": "children's", "uasc": "UASC"}
 SECTIONS = {
     "demand": "Demand", "initial_state": "Children in care at the start", "placements": "Placements",
@@ -127,6 +128,8 @@ def _sentences(scenario, keys: list, settings: dict, before: dict | None) -> lis
 
 def _sentence(scenario, key: str, value, was) -> str:
     """One setting as a sentence; `was` (the base's value), when it differs, in brackets."""
+    if key == "changes":
+        return _dated_changes(scenario, value or [])
     if key in LISTS:
         return LISTS[key](value or [])
     figure, template = FIGURES.get(key) or _placement_figure(scenario, key) or (_value, f"{plain_path(key)}: {{}}")
@@ -134,6 +137,20 @@ def _sentence(scenario, key: str, value, was) -> str:
         return f"{plain_path(key)}: not set"
     text = template.format(figure(value))
     return text if was == value else f"{text} ({'not set' if was is None else figure(was)} in the base)"
+
+
+def _dated_changes(scenario, changes: list) -> str:
+    """'From April 2021, 12 assessors; from April 2024, 8 assessors (the three years end)'."""
+    if not changes:
+        return "No changes on a date"
+    said = []
+    for change in changes:
+        settings = [_sentence(scenario, key, value, value).rstrip(".") for key, value in change["set"].items()]
+        cost = f" at a one-off cost of {_money_or_range(change['cost'])}" if change.get("cost") else ""
+        note = f" ({change['note']})" if change.get("note") else ""
+        what = ", ".join(text[:1].lower() + text[1:] if not text[:2].isupper() else text for text in settings)
+        said.append(f"from {month(_as_date(change['date']))}, {what or 'a one-off cost'}{cost}{note}")
+    return "; ".join(said)
 
 
 def _section(settings: dict, section: str) -> dict:
@@ -263,6 +280,7 @@ FIGURES = {  # key path -> (how its value is worded, the sentence around it)
     "carers.recruitment.panel.cases_per_sitting": (_number, "{} cases per panel sitting"),
     "mockingbird.annual_cost_per_constellation": (_money_or_range, "{} a year for each Mockingbird constellation"),
     "targets.in_county_share": (_percent, "a target of {} of children placed in county"),
+    "weekly_cost_inflation_per_year": (_percent, "weekly costs rising {} a year"),
 }
 LISTS = {
     "carers.recruitment.campaigns": lambda v: _campaigns(v) if v else "No recruitment campaigns",
@@ -273,4 +291,4 @@ SECTION_SENTENCES = {"step_down": _step_down}
 MAIN_SETTINGS = ("demand.entries_per_year", "carers.initial_households", "carers.deregistration_rate_per_year",
                  "carers.recruitment.enquiries_per_month")
 PULLED = ("carers.recruitment.campaigns", "carers.recruitment.panel.extra_sittings", "mockingbird.constellations",
-          "step_down.enabled", "targets.in_county_share")
+          "step_down.enabled", "targets.in_county_share", "changes")

@@ -24,7 +24,7 @@ def test_describe_prints_the_levers_and_with_resolved_the_scenario(capsys):
     assert main(["describe", str(SCENARIOS / "combined.yaml"), "--set", "carers.initial_households=150",
                  "--resolved"]) == 0
     printed = capsys.readouterr().out
-    assert printed.startswith("Combined: Recruitment campaigns, extra panel")
+    assert printed.startswith("Campaigns, extra panel and assessors, Mockingbird and return to county together: ")
     assert "- 150 in-house foster households at the start." in printed
     assert "- Six Mockingbird constellations launched: one in October 2020" in printed
     resolved = yaml.safe_load(printed.split("after extends and --set:\n", 1)[1])

@@ -14,7 +14,7 @@ from sim.model.ages import AGE_BANDS
 from sim.scenario.files import validate_raw
 from tests.conftest import SCENARIOS
 
-OUTPUTS = ("manifest.json", "timeseries.csv", "summary.csv", "pack.html", "pack.xlsx",
+OUTPUTS = ("manifest.json", "timeseries.parquet", "summary.csv", "pack.html", "pack.xlsx",
            "charts/out_of_county.png", "charts/out_of_county.csv")
 RESULTS = ("scenario.yaml", *OUTPUTS)
 COMPARISON = (*OUTPUTS, "scenarios/erlang_loss.yaml", "scenarios/more_carers.yaml", "differences.csv", "headline.csv",

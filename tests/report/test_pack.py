@@ -158,7 +158,7 @@ def test_the_levers_are_sentences(comparison):
     text = text_of((comparison / "pack.html").read_text())
     assert ("Three-month recruitment campaigns tripling enquiries, each costing £40,000, starting September 2020, "
             "March 2021, September 2021, March 2022, September 2022 and March 2023.") in text
-    assert "12 assessors (8 in the base)." in text
+    assert "From April 2021, 12 assessors (four more assessors for three years); from April 2024, 8 assessors" in text
 
 
 def test_the_workbook_holds_numbers_with_formats_dates_as_dates_and_one_table_a_sheet(run):
@@ -200,8 +200,8 @@ def test_the_title_says_what_the_command_line_changed(tmp_path, capsys):
     assert 3 <= len(printed) <= 5 and printed[-1].startswith("Committee pack: ") and str(out) in printed[-1]
     assert "children placed out of county" in printed[0] and "8 runs in 10 between" in printed[0]
     page = (out / "pack.html").read_text()
-    assert "<h1>Sufficiency projection for Surrey-scale county: Baseline, with horizon years: 1; 300 in-house " \
-           "foster households at the start</h1>" in page
+    assert "<h1>Sufficiency projection for Surrey-scale county: Current policy, with horizon years: 1; 300 " \
+           "in-house foster households at the start</h1>" in page
     import json
 
     manifest = json.loads((out / "manifest.json").read_text())

@@ -144,3 +144,11 @@ def test_a_range_is_allowed_wherever_a_figure_may_be_uncertain():
         "carers.recruitment.panel.approval_probability={low: 0.9, central: 0.955, high: 1}",
     ])
     assert scenario.demand.duration_in_care.mean_years["11-15"].high == 3
+
+
+def test_a_child_with_its_own_name_is_not_called_by_its_parents_title(tmp_path):
+    named, titled = tmp_path / "named.yaml", tmp_path / "titled.yaml"
+    named.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\nname: more_carers\n", encoding="utf-8")
+    titled.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\ndemand: {{entries_per_year: 400}}\n", encoding="utf-8")
+    assert load_scenario(named).title is None
+    assert load_scenario(titled).title == load_scenario(SCENARIOS / "baseline.yaml").title

@@ -19,7 +19,7 @@ def test_a_changed_figure_says_the_bases_value():
     option = load_scenario(SCENARIOS / "baseline.yaml", ["carers.initial_households=300",
                                                          "placements.in_house_childrens_home.capacity=40"])
     assert set(changes(option, base)) == {"300 in-house foster households at the start (140 in the base).",
-                                          "In-house children's home: 40 places (28 in the base)."}
+                                          "In-house children's homes: 40 places (28 in the base)."}
     assert changes(base, base) == []
 
 
@@ -27,8 +27,10 @@ def test_each_shipped_lever_reads_as_a_sentence():
     base = load_scenario(SCENARIOS / "baseline.yaml")
     said = {name: changes(load_scenario(SCENARIOS / f"{name}.yaml"), base)
             for name in ("extra_panel", "mockingbird_expansion", "return_to_county")}
-    assert said["extra_panel"] == ["12 assessors (8 in the base).",
-                                   "One extra fostering panel sitting a month for 36 months from April 2021."]
+    assert said["extra_panel"] == [
+        "One extra fostering panel sitting a month for 36 months from April 2021.",
+        "From April 2021, 12 assessors (four more assessors for three years); from April 2024, 8 assessors "
+        "(the three years end)."]
     assert said["mockingbird_expansion"] == [
         "Six Mockingbird constellations launched: one in October 2020, one in April 2021, one in January 2022, "
         "one in June 2022 and two in January 2023."]
