@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SCENARIO ?= scenarios/baseline.yaml
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test test-slow bench bench-sweep clean
+.PHONY: help install run test test-slow bench bench-sweep fit-baseline clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -32,6 +32,12 @@ bench: $(STAMP)  ## time per child against a bare SimPy loop, and memory as repl
 
 bench-sweep: $(STAMP)  ## sweep throughput on 1 and 2 processes and Dask, and how time grows with the work
 	$(BIN)/python benchmarks/sweep_bench.py
+
+fit-baseline: $(STAMP)  ## refit the baseline's entries and trend to Surrey's published counts (outputs/baseline_fitted.yaml)
+	$(BIN)/sufficiency fit scenarios/baseline.yaml --observed scenarios/observed/surrey.csv \
+		--set demand.entries_per_year=445 --set demand.trend_per_year=0.01 \
+		--free demand.entries_per_year=400..500 --free demand.trend_per_year=-0.02..0.05 \
+		--replications 20 --uncertainty chance --out outputs/baseline_fitted.yaml --force
 
 clean:  ## remove generated outputs
 	rm -rf outputs .pytest_cache

@@ -10,7 +10,8 @@ run report, from the scenario's central values:
   birthday, at the start's entry rate; and at the horizon with the trend;
 - each capped option's occupancy, and children placed out of county, in the steady state of a fluid
   approximation: the long-run stock of children by need and age band flows down its preference list, each
-  option taking what its capacity allows (the in-house capacity being the pool's equilibrium places). It ignores
+  option taking what its capacity allows (the in-house capacity being the pool's equilibrium places, as full as
+  the census's stated vacancies leave them). It ignores
   chance (an option near its capacity is a little less full in the model) and carers' age ranges.
 
 A start more than 15% from its steady state is a warning in plain words. docs/steady_state.md gives the method.
@@ -162,8 +163,17 @@ def _capacities(scenario, supply: CarerSupply) -> dict[str, float | None]:
     households = supply.equilibrium(carers.initial_households)
     capacity = {name: option.capacity for name, option in scenario.placements.items()}
     if IN_HOUSE in capacity:
-        capacity[IN_HOUSE] = max(0.0, households - hubs) * mean_places
+        capacity[IN_HOUSE] = max(0.0, households - hubs) * mean_places * _in_house_occupancy(scenario)
     return capacity
+
+
+def _in_house_occupancy(scenario) -> float:
+    """The share of in-house places filled at the start where the census states its vacancies: the level the
+    vacancy friction (fit draws, settling gaps) is taken to hold; 1 where it states none."""
+    state = scenario.initial_state
+    children = sum(state.counts().get(IN_HOUSE, {}).values()) + sum(state.uasc_in_care.get(IN_HOUSE, {}).values())
+    places = children + (state.in_house_vacancies or 0)
+    return children / places if state.in_house_vacancies is not None and places else 1.0
 
 
 def _years_in_each_band(scenario, entry_band: str, growth: float) -> dict[str, float]:

@@ -29,6 +29,7 @@ def capacity_truth():
     return CapacityTruth()
 
 
+@pytest.mark.slow
 def test_out_of_county_growth_from_fixed_capacity_is_projected_within_the_band(tmp_path, capacity_truth):
     write_capacity_return(tmp_path, capacity_truth, RETURN_SEED)
     result = backtest(load_care_history(tmp_path), AS_OF, load_figures(), SETTINGS)

@@ -172,6 +172,7 @@ def test_rates_times_their_exposure_give_no_small_count(small_authority):
     assert checked, "no suppressed breakdown count to attack"
 
 
+@pytest.mark.slow
 def test_a_years_months_give_no_small_count_against_its_total(small_authority):
     _, out, report = small_authority
     chart = pd.read_csv(out / "s_calibration" / "charts" / "entries.csv", parse_dates=["date"])

@@ -160,6 +160,7 @@ def test_the_pack_holds_every_chart_table_and_scenario(comparison):
     assert "http" not in page.replace("http-equiv", "")  # self-contained
 
 
+@pytest.mark.slow
 def test_a_style_file_sets_titles_colours_and_source(comparison, tmp_path):
     style = write(tmp_path, "style.yaml", """\
         source: Test county analysis

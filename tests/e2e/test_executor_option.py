@@ -54,6 +54,7 @@ def test_executor_mistakes_exit_2_with_one_line(tmp_path, capsys, monkeypatch, e
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_compare_on_dask_gives_the_files_of_local_processes(tmp_path):
     pytest.importorskip("distributed")
     for name, households in (("base", 140), ("more_carers", 180)):

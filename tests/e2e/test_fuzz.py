@@ -20,7 +20,7 @@ FUZZ = settings(deadline=None, database=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
-@settings(FUZZ, max_examples=15)
+@settings(FUZZ, max_examples=10)
 @given(case=scenario_mutants())
 def test_scenario_mutants(tmp_path_factory, case):
     outcome(case, tmp_path_factory.mktemp("mutant"))

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
+from sim.scenario.errors import InputError
 from sim.scenario.sweep_file import authority_seed, load_sweep
 from tests.conftest import ROOT, SCENARIOS
 
@@ -174,17 +175,25 @@ def test_shipped_sweeps_are_valid(name, variants):
 
 
 def test_a_sample_can_read_the_base_scenarios_own_ranges(tmp_path):
+    base = tmp_path / "base.yaml"  # the baseline with its figures ranged by age band given as single numbers
+    base.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\nname: base\ntitle: Base\n"
+                    "demand: {duration_in_care: {mean_years: {0-4: 2.8, 5-10: 3.6, 11-15: 2.8, 16-17: 1.5}}}\n"
+                    "breakdowns: {rate_per_year: {in_house_fostering: 0.1}}\n", encoding="utf-8")
+    path = tmp_path / "own.yaml"
+    path.write_text(f"base: {base}\nreplications: 2\nseed: 1\n"
+                    "sample: {method: morris, n: 2, ranges: scenario}\n", encoding="utf-8")
+    sweep = load_sweep(path)
+    sampled = sweep.spec.sample.ranges
+    assert sampled["demand.entries_per_year"] == (370, 430) and sampled["mockingbird.breakdown_multiplier"] == (0.6, 1.0)
+    assert sampled["breakdowns.step_up_probability"] == (0.03, 0.15)  # bands of one range: one parameter
+    assert not any(key.startswith(("demand.duration_in_care.mean_years", "breakdowns.rate_per_year")) for key in sampled)
+    values = {variant.overrides["mockingbird.breakdown_multiplier"] for variant in sweep.of_design("sample")}
+    assert all(0.6 <= value <= 1.0 for value in values)
+
+
+def test_a_sample_of_a_scenario_whose_bands_have_different_ranges_says_to_list_them(tmp_path):
     path = tmp_path / "own.yaml"
     path.write_text(f"base: {SCENARIOS / 'baseline.yaml'}\nreplications: 2\nseed: 1\n"
                     "sample: {method: morris, n: 2, ranges: scenario}\n", encoding="utf-8")
-    sweep = load_sweep(path)
-    assert sweep.spec.sample.ranges == {
-        "demand.duration_in_care.need_multiplier.kinship": (1.0, 1.35), "carers.fit_probability": (0.015, 0.06),
-        "carers.gap_between_placements_days": (7, 90), "carers.leaving.without_children_multiplier": (1.2, 3.0),
-        "carers.leaving.by_carer_age.60-64": (1.2, 2.0), "carers.leaving.by_carer_age.65-69": (1.5, 3.5),
-        "carers.leaving.by_carer_age.70-99": (2.5, 6.0),
-        "carers.recruitment.assessment.cost_per_assessor_per_year": (45000, 70000),
-        "breakdowns.step_up_probability": (0.03, 0.15), "mockingbird.short_break_multiplier": (0.8, 1.0),
-        "mockingbird.breakdown_multiplier": (0.6, 1.0), "mockingbird.deregistration_multiplier": (0.18, 1.0)}
-    values = {variant.overrides["mockingbird.breakdown_multiplier"] for variant in sweep.of_design("sample")}
-    assert all(0.6 <= value <= 1.0 for value in values)
+    with pytest.raises(InputError, match="different ranges by age band; list the ranges"):
+        load_sweep(path)

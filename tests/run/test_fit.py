@@ -36,6 +36,7 @@ def fit_args(tmp_path, observed, out="fitted.yaml", households="--free=carers.in
             "--out", str(tmp_path / out)]
 
 
+@pytest.mark.slow
 def test_parameters_that_made_the_points_are_recovered(tmp_path):
     observed = observed_by_the_model(tmp_path)
     assert main(fit_args(tmp_path, observed)) == 0
