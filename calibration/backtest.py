@@ -28,13 +28,13 @@ from calibration.calibrate import (
 )
 from calibration.disclosure import blanked, is_small
 from calibration.history import CareHistory, history_before
-from calibration.supply import HOUSEHOLDS
 from calibration.observed import (
     OBSERVED_METRICS,
     location_known,
     month_ends,
     observed_series,
 )
+from calibration.supply import HOUSEHOLDS
 from sim.run.destination import staged_directory
 from sim.run.outputs import run_manifest, utc_now, write_manifest
 from sim.run.runner import RunShape, replications

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from calibration import supply
 from calibration.commented_yaml import WIDTH
 from calibration.errors import DataError
 from calibration.estimate import Estimates, PlacementMix, estimate_all, placement_mix
@@ -21,11 +22,10 @@ from calibration.scenario_writer import (
     rendered,
     scenario_tree,
 )
-from sim.run.destination import file_target, safe_component, staged_directory, staged_file, target
-from sim.run.outputs import run_manifest, utc_now, write_manifest
-from calibration import supply
 from calibration.supply import Balance
 from calibration.trust import warnings
+from sim.run.destination import file_target, safe_component, staged_directory, staged_file, target
+from sim.run.outputs import run_manifest, utc_now, write_manifest
 from sim.scenario.schema import Scenario
 
 

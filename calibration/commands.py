@@ -50,7 +50,6 @@ def calibrate_command(args, reports) -> int:
 
 def backtest_command(args, reports) -> int:
     from calibration.backtest import backtest, default_backtest_dir, write_backtest
-
     from sim.run.destination import target
 
     history, figures, settings = _inputs(args)

@@ -27,9 +27,9 @@ from sim.model.recruitment import Recruitment
 from sim.model.siblings import SiblingGroups
 from sim.model.step_down import StepDown
 from sim.model.streams import Streams
-from sim.model.uasc import NEED as UASC, UascArrivals
+from sim.model.uasc import NEED as UASC
+from sim.model.uasc import UascArrivals
 from sim.scenario.consistency import IN_HOUSE, in_house_start, need_for_option
-
 
 
 class CountyModel:

@@ -15,8 +15,17 @@ from matplotlib.ticker import PercentFormatter
 
 from calibration.calibrate import report_directory
 from calibration.commented_yaml import Commented, commented_items, scalar
-from calibration.disclosure import HIDDEN, NOTE, SMALLEST_SHOWN, blanked, is_small, shown, shown_table, stepped, \
-    suppressed
+from calibration.disclosure import (
+    HIDDEN,
+    NOTE,
+    SMALLEST_SHOWN,
+    blanked,
+    is_small,
+    shown,
+    shown_table,
+    stepped,
+    suppressed,
+)
 from calibration.estimate import duration_observations
 from calibration.observed import entries_by_month
 from calibration.scenario_writer import breakdown_source, breakdowns_by_source
@@ -24,7 +33,6 @@ from calibration.supply import HOUSEHOLDS
 from calibration.survival import distribution, product_limit
 from sim.model.ages import DAYS_PER_YEAR
 from sim.model.calendar import Calendar
-from sim.scenario.uncertainty import BAND_WORDING, bands
 from sim.report.charts import (
     BAR_PANEL_IN,
     COLOURS,
@@ -33,6 +41,7 @@ from sim.report.charts import (
     ChartSpec,
     write_chart,
 )
+from sim.scenario.uncertainty import BAND_WORDING, bands
 
 OBSERVED, FITTED = "Observed", "Fitted"
 MEASURES = {"children_in_care": "Children in care", "placed_out_of_county": "Children placed out of county",

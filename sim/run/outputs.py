@@ -22,7 +22,6 @@ from sim.scenario.files import scenario_hash, scenario_yaml
 from sim.scenario.prices import prices_manifest
 from sim.scenario.uncertainty import BAND_WORDING, bands, described_ranges, for_mode
 
-
 MAX_COMPARISON_NAME = 150  # five scenario names of 25 characters; file systems allow 255
 
 

@@ -3,12 +3,12 @@
 import pandas as pd
 import pytest
 import yaml
+from ssda903_samples import D2I_SAMPLE
 from tiny_returns import child, episode, write_per_year
 
 from calibration import estimate
 from calibration.history import load_care_history
 from calibration.uasc import read_uasc_table
-from ssda903_samples import D2I_SAMPLE
 
 
 def tiny_return(directory):
