@@ -226,11 +226,11 @@ def _variants(spec: SweepFile, path: Path, section: str, base: Path, designs: li
     dumped = _load(path, "base", base, _shared(spec, spec.seed)).model_dump(mode="json")
     width = len(str(len(designs)))
     variants = []
-    for number, (design, overrides) in enumerate(designs, start=1):
+    for ordinal, (design, overrides) in enumerate(designs, start=1):
         typed = {key: _like(value, value_at(dumped, key)) for key, value in overrides.items()}
         texts = [override_text(key, value) for key, value in typed.items()]
         scenario = _load(path, section, base, [*texts, *_shared(spec, spec.seed)])
-        variants.append(Variant(f"v{number:0{width}d}", design, typed, str(base), scenario))
+        variants.append(Variant(f"v{ordinal:0{width}d}", design, typed, str(base), scenario))
     return tuple(variants)
 
 
