@@ -29,6 +29,21 @@ class Lever:
     value: object  # as the file gives it: a number, a range {low, central, high}, a list
     source: str | None  # the comment citing it; None: the program's default
 
+    @property
+    def written(self) -> str:
+        """The value as the file gives it, in short: '420', '45,000 to 70,000, most likely 55,000', '3 listed'."""
+        return _written(self.value)
+
+
+def _written(value) -> str:
+    if isinstance(value, dict) and set(value) == {"low", "central", "high"}:
+        return f"{_written(value['low'])} to {_written(value['high'])}, most likely {_written(value['central'])}"
+    if isinstance(value, list):
+        return f"{len(value)} listed"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:,g}"
+    return str(value)
+
 
 def grouped(scenario, found: list) -> list[tuple[str, list[Lever]]]:
     """(group title, levers) in the order of SHOWN_ORDER, empty groups left out; `found` from sources()."""

@@ -80,7 +80,7 @@ def test_the_scenario_page_groups_levers_with_their_sources(client):
         assert f'data-group="{group}"' in page
     assert "420 children entering care a year" in page
     assert "figures: england, weekly_cost_ifa_foster_placement, 2021 (CMA)" in page  # the comment beside the key
-    assert '<span class="range">45000.0 to 70000.0, most likely 55000.0</span>' in page  # a range as a range
+    assert "45,000 to 70,000, most likely 55,000" in page  # a range as a range
 
 
 def _edit_form(client, **changes) -> dict:
