@@ -95,6 +95,14 @@ class BreakdownHazard:
 
 
 @dataclass(frozen=True)
+class UascEntries:
+    per_year: float
+    age_mix: dict[str, float]
+    mean_years: float  # exponential, allowing for stays still open, reaching 18, or begun before the data
+    basis: Basis
+
+
+@dataclass(frozen=True)
 class Estimates:
     """Everything a scenario takes from a history but its census, which depends on the census date."""
 
@@ -104,10 +112,13 @@ class Estimates:
     residential_share: BandShares
     kinship_share: Share
     breakdowns: BreakdownHazard
+    kinship_duration: Share | None  # kinship's mean time in care relative to others of its age band
+    uasc: UascEntries | None  # None: the return lists no UASC entry
 
 
 def estimate_all(history: CareHistory) -> Estimates:
-    estimators = (entry_rate, age_mix, time_in_care, residential_share, kinship_share, breakdown_hazard)
+    estimators = (entry_rate, age_mix, time_in_care, residential_share, kinship_share, breakdown_hazard,
+                  kinship_duration, uasc_entries)
     return Estimates(*(estimator(history) for estimator in estimators))
 
 
@@ -159,11 +170,56 @@ def time_in_care(history: CareHistory) -> TimeInCare:
     note = (
         f"periods by age band at entry; {shown(int((~durations.exited).sum()))} right-censored (open at the data "
         f"end or reaching 18), {shown(int((durations.entry_years > 0).sum()))} left-truncated (begun before the "
-        f"window), {shown(len(history.periods) - len(periods))} begun before the window at an unknown date left out; "
-        "bands without an exit omitted; one cv shared by all bands; best family by AIC"
+        f"window), {shown(len(_not_uasc(history.periods)) - len(periods))} begun before the window at an unknown "
+        "date left out; bands without an exit omitted; one cv shared by all bands; best family by AIC"
+        + ("; UASC's periods fitted on their own" if uasc_entries(history) is not None else "")
     )
     basis = _basis(history, len(durations.years), "periods", note)
     return TimeInCare(best.family, best.mean_years, best.cv, fits, basis)
+
+
+def kinship_duration(history: CareHistory) -> Share | None:
+    """How much longer (or shorter) periods that begin with kinship carers (U1-U3) last than others of the same
+    age band at entry: the others' exit rate per band applied to kinship's time observed gives the exits
+    expected; expected over observed is the multiplier of the mean (indirect standardisation, exponential
+    within a band). None when no kinship period ends inside the window."""
+    periods = _periods_with_known_start(history)
+    kinship = periods["first_place"].isin(codes.KINSHIP_PLACES)
+    kin, kin_bands = _durations(periods[kinship], history.window_start)
+    others, other_bands = _durations(periods[~kinship], history.window_start)
+    if not kin.exited.any():
+        return None
+    expected = 0.0
+    for band in set(kin_bands) & set(other_bands):
+        kin_band, other_band = kin.group == kin_bands.index(band), others.group == other_bands.index(band)
+        rate = others.exited[other_band].sum() / (others.years - others.entry_years)[other_band].sum()
+        expected += rate * (kin.years - kin.entry_years)[kin_band].sum()
+    exits = int(kin.exited.sum())
+    note = ("periods first placed with family or friends (U1-U3) against others of their age band at entry: "
+            f"{expected:.1f} exits expected at the others' rates, {shown(exits)} seen")
+    return Share(round(expected / exits, 3), _basis(history, len(kin.years), "kinship periods", note))
+
+
+def uasc_entries(history: CareHistory) -> UascEntries | None:
+    """Entries of unaccompanied asylum-seeking children (the return's UASC table) and their time in care:
+    exponential, a stay still open at the data end or at the 18th birthday counting as time in care."""
+    periods = history.periods
+    if "uasc" not in periods or not periods["uasc"].any():
+        return None
+    uasc = periods[periods["uasc"]]
+    entries = uasc[uasc["start"].between(history.window_start, history.window_end)]
+    if entries.empty:
+        return None
+    known = uasc[(uasc["start"] >= history.window_start) | (uasc["first_rne"] == "S")]
+    durations, _ = _durations(known.assign(band=AGE_BANDS[-1]), history.window_start)
+    exits = int(durations.exited.sum())
+    exposure = float((durations.years - durations.entry_years).sum())
+    mean_years = exposure / exits if exits else LEAVING_AGE - BAND_LOWER_AGE[AGE_BANDS[-1]]
+    shares = entries["band"].value_counts(normalize=True).reindex(AGE_BANDS, fill_value=0.0)
+    note = ("periods of children in the UASC table begun before their status ceased (DUC); one exponential "
+            "time in care for every band" + ("" if exits else "; no exit seen: two years, the 16-17 band's span"))
+    return UascEntries(len(entries) / len(_collection_years(history)), _as_floats(shares), round(mean_years, 3),
+                       _basis(history, len(entries), "UASC entries", note))
 
 
 def duration_observations(history: CareHistory) -> tuple[Durations, tuple[str, ...]]:
@@ -204,11 +260,16 @@ def breakdown_hazard(history: CareHistory) -> BreakdownHazard:
 
 
 def _entries(history):
-    periods = history.periods
+    """Entries other than UASC's (demand.uasc is their own stream)."""
+    periods = _not_uasc(history.periods)
     entries = periods[periods["start"].between(history.window_start, history.window_end)]
     if entries.empty:
         raise DataError(history.source, "DECOM", "no period of care starts inside the data window")
     return entries
+
+
+def _not_uasc(periods):
+    return periods[~periods["uasc"]] if "uasc" in periods else periods
 
 
 def _collection_years(history):
@@ -232,8 +293,8 @@ def _log_linear_trend(counts):
 
 def _periods_with_known_start(history):
     """A period begun before the window is in the returns only from the episode open at the window start;
-    its start is known only if that episode began the period (RNE S)."""
-    periods = history.periods
+    its start is known only if that episode began the period (RNE S). UASC's periods are left to uasc_entries."""
+    periods = _not_uasc(history.periods)
     return periods[(periods["start"] >= history.window_start) | (periods["first_rne"] == "S")]
 
 

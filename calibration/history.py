@@ -14,11 +14,12 @@ from calibration.errors import DataError
 from calibration.location import placement_locations, read_postcode_lookup
 from calibration.quality import QualityReport, check_tables
 from calibration.ssda903 import read_return
+from calibration.uasc import read_uasc_table, uasc_periods
 
 
 @dataclass(frozen=True)
 class CareHistory:
-    periods: pd.DataFrame = field(repr=False)
+    periods: pd.DataFrame = field(repr=False)  # with `uasc`: begun while the child was an unaccompanied asylum seeker
     placements: pd.DataFrame = field(repr=False)
     window_start: pd.Timestamp
     window_end: pd.Timestamp
@@ -39,6 +40,8 @@ def load_care_history(directory, la=None, postcode_lookup=None, authority=None) 
                   if dropped and dropped.rows_dropped else "")
         raise DataError(raw.source, "", f"no usable care episodes after the data-quality checks{reason}")
     placements = build_placements(care)
+    periods = build_periods(placements)
+    periods = periods.assign(uasc=uasc_periods(periods, read_uasc_table(directory, la)))
     notes = (
         *raw.notes,
         f"{shown(raw.repeats_merged)} repeated episode rows (open across 31 March) merged, keeping the latest "
@@ -47,7 +50,7 @@ def load_care_history(directory, la=None, postcode_lookup=None, authority=None) 
         location_note,
     )
     return CareHistory(
-        periods=build_periods(placements),
+        periods=periods,
         placements=placements,
         window_start=raw.window_start,
         window_end=raw.window_end,

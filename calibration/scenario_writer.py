@@ -74,6 +74,10 @@ def scenario_tree(estimates: Estimates, census: PlacementMix, figures, free: Fre
     listed = {*options.FAMILY_16_17, *options.RESIDENTIAL, *options.KINSHIP, *counts}
     placed = [name for name in OPTIONS if name in listed]
     start = census.census_date + dt.timedelta(days=1)
+    demand = _demand(estimates, free.duration_scale, start)
+    if estimates.uasc is not None:
+        demand["uasc"] = _uasc(estimates.uasc, _family_lists(counts))
+    children, households, vacancies = _in_house(counts, free.occupancy)
     return {
         "name": run.name,
         "description": run.description,
@@ -82,8 +86,13 @@ def scenario_tree(estimates: Estimates, census: PlacementMix, figures, free: Fre
         "horizon_years": run.horizon_months / 12,
         "replications": run.replications,
         "seed": run.seed,
-        "demand": _demand(estimates, free.duration_scale, start),
-        "initial_state": {"children_in_care": Commented(counts, census_comment, counts=True)},
+        "demand": demand,
+        "initial_state": {
+            "in_house_vacancies": Commented(vacancies, (
+                f"{households} households x {_mean_places():g} places less the {shown(children)} in-house children "
+                "(see carers.initial_households)")),
+            "children_in_care": Commented(counts, census_comment, counts=True),
+        },
         "placements": {name: _placement(name, counts, census, figures) for name in placed},
         "matching": _matching(counts),
         "carers": _carers(counts, census, figures, free.occupancy),
@@ -148,6 +157,7 @@ def _demand(estimates: Estimates, scale: Free, start: dt.date) -> dict:
                 f"{family} {fit.aic:.1f}" for family, fit in care.fits.items())),
             "mean_years": Commented(*_mean_years(care.mean_years, scale)),
             "cv": _cv(care.cv),
+            **_need_multiplier(estimates.kinship_duration),
         },
         "residential_share": Commented(*_residential(estimates.residential_share)),
         "kinship_share": Commented(round(estimates.kinship_share.value, 4), estimates.kinship_share.basis.describe()),
@@ -159,6 +169,20 @@ def _cv(fitted: float) -> Commented:
     if round(fitted, 3) >= MIN_CV:
         return Commented(round(fitted, 3), "fitted with the means; the exponential's is 1")
     return Commented(MIN_CV, f"fitted {fitted:.3g} (too few exits to fit a spread), held to {MIN_CV:g} at least")
+def _need_multiplier(kinship) -> dict:
+    if kinship is None:
+        return {}
+    return {"need_multiplier": {"kinship": Commented(kinship.value, kinship.basis.describe())}}
+
+
+def _uasc(uasc, family: dict) -> dict:
+    return {
+        "entries_per_year": Commented(round(uasc.per_year, 2), uasc.basis.describe()),
+        "age_mix": Commented(_summing_to_one(uasc.age_mix), "age band at entry"),
+        "duration_in_care": {"distribution": "exponential", "mean_years": Commented(uasc.mean_years, (
+            "time in care observed over exits seen, stays reaching 18 counted as time in care"))},
+        "matching": Commented(family, "assumption: the family placement lists (docs/assumptions.md A12)"),
+    }
 
 
 def _mean_years(means: dict, scale: Free) -> tuple[dict, str]:
@@ -209,13 +233,7 @@ def _matching(counts: dict) -> dict:
     """In county first, the council's own first (docs/assumptions.md A12). A census option in no list
     for its band goes after the list's unlimited last option, so that only its census children are ever
     there; one with a limited capacity goes just before it, as a list must end in an unlimited option."""
-    family = {band: list(options.FAMILY_16_17 if band == "16-17" else options.FAMILY) for band in AGE_BANDS}
-    listed = set(options.RESIDENTIAL) | set(options.KINSHIP)
-    for name, by_band in counts.items():
-        for band in by_band:
-            if name not in family[band] and name not in listed:
-                at = len(family[band]) if OPTIONS[name].capacity == options.UNLIMITED else len(family[band]) - 1
-                family[band].insert(at, name)
+    family = _family_lists(counts)
     note = "assumption: docs/assumptions.md A12: in county first, in-house first"
     usual = {band: options.FAMILY_16_17 if band == "16-17" else options.FAMILY for band in AGE_BANDS}
     if any(tuple(family[band]) != usual[band] for band in AGE_BANDS):
@@ -227,15 +245,37 @@ def _matching(counts: dict) -> dict:
     }
 
 
-def _carers(counts: dict, census: PlacementMix, figures, occupancy: Free) -> dict:
-    places = ASSUMED["places_per_household"][0]
-    mean_places = sum(size * share for size, share in places.items())
+def _family_lists(counts: dict) -> dict:
+    """The family list of each band, with each census option the list lacks (see _matching)."""
+    family = {band: list(options.FAMILY_16_17 if band == "16-17" else options.FAMILY) for band in AGE_BANDS}
+    listed = set(options.RESIDENTIAL) | set(options.KINSHIP)
+    for name, by_band in counts.items():
+        for band in by_band:
+            if name not in family[band] and name not in listed:
+                at = len(family[band]) if OPTIONS[name].capacity == options.UNLIMITED else len(family[band]) - 1
+                family[band].insert(at, name)
+    return family
+
+
+def _mean_places() -> float:
+    return sum(size * share for size, share in ASSUMED["places_per_household"][0].items())
+
+
+def _in_house(counts: dict, occupancy: Free) -> tuple[int, int, int]:
+    """(in-house children, households, vacancies at the start): the households' places are the children over the
+    occupancy, and those the children do not fill are the census's vacancies."""
     children = sum(counts.get("in_house_fostering", {}).values())
-    households = math.ceil(round(children / (mean_places * occupancy.value), 6))
+    households = math.ceil(round(children / (_mean_places() * occupancy.value), 6))
+    places = min(max(round(households * _mean_places()), households, children), 3 * households)
+    return children, households, places - children
+
+
+def _carers(counts: dict, census: PlacementMix, figures, occupancy: Free) -> dict:
+    children, households, _ = _in_house(counts, occupancy)
     return {
         "initial_households": Commented(households, (
             f"{shown(children)} children in in-house foster care on {census.census_date} / "
-            f"({mean_places:g} places a household x {occupancy.value:g} occupancy, {occupancy.note}), rounded up")),
+            f"({_mean_places():g} places a household x {occupancy.value:g} occupancy, {occupancy.note}), rounded up")),
         "places_per_household": _assumed("places_per_household"),
         "age_range_mix": _assumed("age_range_mix"),
         "deregistration_rate_per_year": _figure(figures, "mainstream_deregistration_rate"),

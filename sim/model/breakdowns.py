@@ -2,11 +2,11 @@
 
 A child's band can change during a placement, so the hazard is piecewise
 constant, a piece per band still to come. Placements in a Mockingbird
-satellite household break down at the constellation's multiplier.
+satellite household break down at the constellation's multiplier, times its short breaks' multiplier.
 
 Each child carries the Exp(1) budgets of its first few placements, drawn for it
 by its place in the order of entry (census children by their place in the
-census): whatever happens to other children, the k-th child's n-th placement
+census, UASC by their own order of entry): whatever happens to other children, the k-th child's n-th placement
 has the same budget in every scenario, so paired scenarios stay paired
 (common random numbers) after their paths part.
 """
@@ -15,6 +15,7 @@ import bisect
 
 from sim.model.ages import AGE_BANDS, DAYS_PER_YEAR
 from sim.model.hazard import HazardClock
+from sim.model.mockingbird import short_break_factor
 from sim.model.streams import Buffered
 
 PLACEMENTS_WITH_OWN_BUDGETS = 6  # later placements (rare) draw from a shared stream
@@ -26,7 +27,8 @@ class Breakdowns:
         self._set_rates(model.scenario)
         self.budgets = Buffered(model.streams["breakdowns"].standard_exponential)
         self.rows = {"census": BudgetRows(model.streams["breakdown_budgets:census"]),
-                     "entrant": BudgetRows(model.streams["breakdown_budgets:entrants"])}
+                     "entrant": BudgetRows(model.streams["breakdown_budgets:entrants"]),
+                     "uasc": BudgetRows(model.streams["breakdown_budgets:uasc"])}
 
     def reconfigure(self, scenario) -> None:
         """New rates from now: running clocks are rescheduled without new draws; a placement in an option
@@ -105,7 +107,7 @@ class BudgetRows:
 
 def _rates_per_day(scenario) -> dict:
     """(option, in a satellite household) -> the hazard per day in each age band."""
-    multiplier = scenario.mockingbird.breakdown_multiplier
+    multiplier = scenario.mockingbird.breakdown_multiplier * short_break_factor(scenario.mockingbird)
     rates = {}
     for option, by_band in scenario.breakdowns.rate_per_year.items():
         rates[option, False] = tuple(by_band[band] / DAYS_PER_YEAR for band in AGE_BANDS)

@@ -1,9 +1,28 @@
-"""Simulation time is days since the scenario's start date; results are reported at month ends."""
+"""Simulation time is days since the scenario's start date; results are reported at month ends.
+
+Events at one instant: an event at the instant a month ends belongs to the month that ends (a panel decision
+at midnight on 1 March is February's), so the month end is processed after every other event at that instant,
+then a change dated that day (it applies from the start of its date), then the prices' rise on an
+anniversary of the start (at the rates the day's changes set)."""
 
 import calendar
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
+
+import simpy
+
+MONTH_END = simpy.events.NORMAL + 1  # after every ordinary event at the same instant
+CHANGE = MONTH_END + 1  # after the month end at the same instant
+ANNIVERSARY = CHANGE + 1  # after the changes at the same instant
+
+
+def late_event(env: simpy.Environment, delay: float, priority: int, value=None) -> simpy.Event:
+    """An event `delay` from now, processed after the events of lower `priority` at that instant."""
+    event = simpy.Event(env)
+    event._ok, event._value = True, value
+    env.schedule(event, priority, delay)
+    return event
 
 
 @dataclass(frozen=True)

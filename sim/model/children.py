@@ -22,7 +22,8 @@ BAND_ENDS_AFTER_BIRTH = (*(BAND_UPPER_AGE[band] * DAYS_PER_YEAR for band in AGE_
 
 class Child:
     __slots__ = ("entry_day", "entry_age", "need", "option", "household", "placed_day", "exit_day",
-                 "breakdown_clock", "band_ends", "breakdown_budgets", "placements_started")
+                 "breakdown_clock", "band_ends", "breakdown_budgets", "placements_started", "siblings",
+                 "ready_for_family_day")
 
     def __init__(self, entry_day: float, entry_age: float, need: str):
         self.entry_day, self.entry_age, self.need = entry_day, entry_age, need
@@ -34,6 +35,8 @@ class Child:
         self.breakdown_clock = None
         self.breakdown_budgets = ()  # Exp(1) budgets of its first placements (sim.model.breakdowns)
         self.placements_started = 0
+        self.siblings = ()  # the other children of its sibling group
+        self.ready_for_family_day = math.inf  # in residential care: when it may step down to a family
 
     def age_at(self, day: float) -> float:
         return self.entry_age + (day - self.entry_day) / DAYS_PER_YEAR
@@ -108,13 +111,19 @@ def _entry_rate(pieces: list[EntryRate], season, calendar, days: np.ndarray) -> 
     return rate * (1.0 + season.amplitude * np.cos(2.0 * math.pi * (phase - peak_phase)))
 
 
+def need_multipliers(duration_in_care) -> np.ndarray:
+    """The multiplier of each need's time in care, in the order of NEEDS."""
+    return np.array([duration_in_care.need_multiplier.get(need, 1.0) for need in NEEDS])
+
+
 class EntrantDraws:
-    """Attributes of entering children, in blocks: the k-th entrant always uses the k-th row of uniforms."""
+    """Attributes of entering children, in blocks: the k-th entrant always uses the k-th row of uniforms.
+    `demand` is the scenario's demand, or UASC's (whose children all have the need `need`)."""
 
     BLOCK = 1024
 
-    def __init__(self, demand, rng: np.random.Generator):
-        self.demand, self.rng = demand, rng
+    def __init__(self, demand, rng: np.random.Generator, need: str | None = None):
+        self.demand, self.rng, self.need = demand, rng, need
         self._rows = iter(())
 
     def next(self) -> tuple:
@@ -133,31 +142,41 @@ class EntrantDraws:
         lower = np.array([BAND_LOWER_AGE[b] for b in AGE_BANDS])[bands]
         upper = np.array([BAND_UPPER_AGE[b] for b in AGE_BANDS])[bands]
         ages = lower + u[:, 1] * (upper - lower)
-        residential = np.array([demand.residential_share[b] for b in AGE_BANDS])[bands]
-        need_index = np.where(u[:, 2] < residential, 0,
-                              np.where(u[:, 2] < residential + (1 - residential) * demand.kinship_share, 1, 2))
         years = np.empty(self.BLOCK)
         care = demand.duration_in_care
         for index, band in enumerate(AGE_BANDS):
             mask = bands == index
             years[mask] = duration_years(care.distribution, care.mean_years[band], care.cv, u[mask, 3])
+        if self.need is not None:
+            needs = [self.need] * self.BLOCK
+        else:
+            need_index = needs_drawn(demand, bands, u[:, 2])
+            years *= need_multipliers(care)[need_index]
+            needs = [NEEDS[i] for i in need_index]
         days = np.minimum(years, LEAVING_AGE - ages) * DAYS_PER_YEAR
-        return list(zip(ages.tolist(), [NEEDS[i] for i in need_index], days.tolist()))
+        return list(zip(ages.tolist(), needs, days.tolist()))
 
 
-def census_children(scenario, need_for, rng: np.random.Generator) -> list[tuple]:
-    """(option, age, need, remaining days) for each child in care at the start, in a fixed order."""
-    care = scenario.demand.duration_in_care
+def needs_drawn(demand, bands: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Index in NEEDS of each child's need: residential at its band's share, else kinship, else family."""
+    residential = np.array([demand.residential_share[b] for b in AGE_BANDS])[bands]
+    return np.where(u < residential, 0, np.where(u < residential + (1 - residential) * demand.kinship_share, 1, 2))
+
+
+def census_children(counts: dict, care, need_for, rng: np.random.Generator) -> list[tuple]:
+    """(option, age, need, remaining days) for each child in care at the start, in a fixed order:
+    `counts` by option and band, `care` their duration_in_care, `need_for(option, band)` their need."""
+    multipliers = dict(zip(NEEDS, need_multipliers(care).tolist()))
     found = []
-    for option, by_band in scenario.initial_state.counts().items():
+    for option, by_band in counts.items():
         for band in AGE_BANDS:
             count = by_band.get(band, 0)
             if not count:
                 continue
             u = rng.random((count, 3))
             ages = BAND_LOWER_AGE[band] + u[:, 0] * (BAND_UPPER_AGE[band] - BAND_LOWER_AGE[band])
-            years = residual_years(care.distribution, care.mean_years[band], care.cv, u[:, 1], u[:, 2])
-            days = np.minimum(years, LEAVING_AGE - ages) * DAYS_PER_YEAR
             need = need_for(option, band)
+            years = residual_years(care.distribution, care.mean_years[band], care.cv, u[:, 1], u[:, 2])
+            days = np.minimum(years * multipliers.get(need, 1.0), LEAVING_AGE - ages) * DAYS_PER_YEAR
             found.extend((option, age, need, day) for age, day in zip(ages.tolist(), days.tolist()))
     return found

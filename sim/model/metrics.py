@@ -2,9 +2,10 @@
 
 import numpy as np
 
-MOVE_REASONS = ("breakdown", "carer_left", "step_down")
+MOVE_REASONS = ("breakdown", "carer_left", "step_down", "residential_to_family")
 FLOW_METRICS = (
-    "entries", "entries_placed_out_of_county", "exits", "breakdowns",
+    "entries", "entries_placed_out_of_county", "exits", "breakdowns", "step_ups",
+    "sibling_groups_entered", "sibling_groups_split", "uasc_entries",
     *(f"moves:{reason}" for reason in MOVE_REASONS),
     "enquiries", "applications", "assessments_started", "assessment_wait_days_total", "withdrawals",
     "approvals", "approval_days_total", "deregistrations",
@@ -12,7 +13,8 @@ FLOW_METRICS = (
 )
 SNAPSHOT_METRICS = ("children_in_care", "placed_in_county", "placed_out_of_county",
                     "in_house_households", "in_house_places", "in_house_vacancies",
-                    "panel_backlog", "mockingbird_households")
+                    "in_house_households_without_children", "panel_backlog", "mockingbird_households",
+                    "children_placed_with_siblings", "uasc_in_care")
 
 
 def metric_names(option_names) -> list[str]:

@@ -1,8 +1,20 @@
 """Mockingbird constellations: a hub household, taken from the longest-serving in-house carers,
 stops taking long-term placements (it keeps sleepover beds to support the others); satellite
-households join as they exist and break down and leave at the scenario's multipliers."""
+households join as they exist and break down and leave at the scenario's multipliers.
+
+The hub's sleepover and respite beds give satellites short breaks: their breakdowns, and their breaks
+from placements after one, are multiplied by `short_break_multiplier` when the hub has the programme's
+standard beds, and by a multiplier as much nearer 1 as it has fewer (none: no short breaks)."""
 
 from sim.model.ages import DAYS_PER_YEAR
+
+STANDARD_BEDS = 2  # figures: mockingbird, hub_sleepover_beds, 2022
+
+
+def short_break_factor(settings) -> float:
+    """What the hub's short breaks multiply a satellite's breakdowns and breaks by."""
+    coverage = min(1.0, settings.hub_sleepover_beds / STANDARD_BEDS)
+    return 1.0 - (1.0 - settings.short_break_multiplier) * coverage
 
 
 class Constellation:

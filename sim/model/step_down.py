@@ -1,9 +1,9 @@
-"""Return to county: each month, children placed out of county (or in residential care with a family
-need) move to an in-county option they prefer, once they have been settled long enough, up to a
-monthly limit; the longest-placed move first."""
+"""Return to county: each month, children placed out of county move to an in-county option that their list
+for their current need and age ranks above their current one (every in-county option of the list, if their
+option is no longer in it), once they have been settled long enough, up to a monthly limit; the
+longest-placed move first. A child in a family placement moves only to another family placement."""
 
 from sim.model.ages import DAYS_PER_YEAR
-from sim.scenario.consistency import IN_HOUSE
 
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 
@@ -14,11 +14,8 @@ class StepDown:
         self.reconfigure(model.scenario)
 
     def reconfigure(self, scenario) -> None:
-        """Settings and residential options for the reviews from now."""
+        """Settings for the reviews from now."""
         self.settings = scenario.step_down
-        matching = scenario.matching
-        self.residential_options = {name for by_band in ([matching.residential] if matching.residential else [])
-                                    for options in by_band.values() for name in options}
 
     def review(self) -> None:
         """Move up to the monthly limit of eligible children into preferred in-county vacancies."""
@@ -37,25 +34,21 @@ class StepDown:
 
     def _candidates(self, settled_since: float):
         for option in self.model.placements.options.values():
-            residential = option.name in self.residential_options
-            if option.in_county and not residential:
-                continue
-            for child in option.children:
-                if child.placed_day <= settled_since and (not option.in_county or child.need == "family"):
-                    yield child
+            if not option.in_county:
+                yield from (child for child in option.children if child.placed_day <= settled_since)
 
     def _preferred_vacancy(self, child, day: float):
-        """The first in-county option ahead of the child's current one in its list, with a suitable vacancy."""
+        """(option, household or None): the first in-county option ahead of the child's current one in its
+        list, of a kind its placement allows, with a suitable vacancy; None if there is none."""
         placements = self.model.placements
+        current = child.option
         for name in placements.preferences[child.need][child.band_at(day)]:
-            if name == child.option.name:
+            if name == current.name:
                 return None
             option = placements.options[name]
-            if not option.in_county or (name in self.residential_options and child.need == "family"):
+            if not option.in_county or (current.kind == "family" and option.kind != "family"):
                 continue
-            if name == IN_HOUSE:
-                if placements.carers.find_vacancy(child.age_at(day)) is not None:
-                    return name
-            elif option.has_vacancy():
-                return name
+            target = placements.planned_vacancy(child, name, day)
+            if target is not None:
+                return target
         return None

@@ -30,7 +30,8 @@ class Streams:
 
 
 class Buffered:
-    """Scalars from a generator in blocks (drawing one at a time from numpy is slow); the order is unchanged."""
+    """Scalars from a generator in blocks (drawing one at a time from numpy is slow); the order is unchanged.
+    `draw_block(size)` returns an array (or a list) of `size` values."""
 
     BLOCK = 1024
 
@@ -41,6 +42,7 @@ class Buffered:
     def next(self) -> float:
         value = next(self._values, None)
         if value is None:
-            self._values = iter(self._draw_block(self.BLOCK).tolist())
+            block = self._draw_block(self.BLOCK)
+            self._values = iter(block if isinstance(block, list) else block.tolist())
             value = next(self._values)
         return value

@@ -214,21 +214,53 @@ def _unlimited_as_none(value):
     return None if value == "unlimited" else value
 
 
+def _adult_age_range(key: str) -> str:
+    low, sep, high = str(key).partition("-")
+    if not (sep and low.isdigit() and high.isdigit() and 18 <= int(low) <= int(high) <= 99):
+        raise ValueError(f"carer age range '{key}' must look like 'A-B' with ages 18 <= A <= B <= 99")
+    return str(key)
+
+
+def _ranges_do_not_overlap(mix: dict) -> dict:
+    spans = sorted(tuple(map(int, key.split("-"))) for key in mix)
+    for (_, high), (low, _) in zip(spans, spans[1:]):
+        if low <= high:
+            raise ValueError(f"age ranges overlap at {low}")
+    return mix
+
+
 AgeMix = Annotated[dict[AgeBand, Share], AfterValidator(_sums_to_one)]
+Need = Literal["family", "residential", "kinship"]
 BandCounts = Annotated[dict[AgeBand, whole(ge=0, le=MAX_CHILDREN)], BeforeValidator(_one_value_for_every_band)]
 AgeRange = Annotated[str, AfterValidator(_age_range)]
 PlacesKey = Annotated[int, BeforeValidator(_not_bool), Field(ge=1, le=3)]  # a mapping key: "1" from JSON is 1
+GroupSize = Annotated[int, BeforeValidator(_not_bool), Field(ge=1, le=6)]
+CarerAgeRange = Annotated[str, AfterValidator(_adult_age_range)]
+CarerAgeMix = Annotated[dict[CarerAgeRange, Share], AfterValidator(_sums_to_one), AfterValidator(_ranges_do_not_overlap)]
 
 
 class DurationInCare(Frozen):
     distribution: Literal["exponential", "lognormal", "gamma"] = "lognormal"
     mean_years: per_band(uncertain(number(gt=0.0, le=MAX_MEAN_YEARS)))
     cv: uncertain(number(gt=0.0, le=MAX_CV)) = 1.0
+    need_multiplier: dict[Need, uncertain(number(gt=0.0, le=MAX_MULTIPLIER))] = {}  # mean time in care of children of a need, relative (1 if absent)
 
 
 class Seasonality(Frozen):
     amplitude: number(ge=0.0, lt=1.0) = 0.0
     peak_month: whole(ge=1, le=12) = 1
+
+
+PreferenceList = Annotated[tuple[Identifier, ...], Field(min_length=1, max_length=MAX_OPTIONS)]
+
+
+class Uasc(Frozen):
+    """Unaccompanied asylum-seeking children: an entry stream of their own, with their own placements."""
+
+    entries_per_year: uncertain(number(ge=0.0, le=MAX_ENTRIES_PER_YEAR))
+    age_mix: AgeMix
+    duration_in_care: DurationInCare
+    matching: per_band(PreferenceList)
 
 
 class Demand(Frozen):
@@ -239,10 +271,14 @@ class Demand(Frozen):
     duration_in_care: DurationInCare
     residential_share: per_band(uncertain(Share)) = 0.0
     kinship_share: uncertain(Share) = 0.0
+    sibling_groups: Annotated[dict[GroupSize, Share], AfterValidator(_sums_to_one)] = {1: 1.0}  # entry groups by size
+    uasc: Uasc | None = None
 
 
 class InitialState(Frozen):
     children_in_care: Annotated[Literal[0], BeforeValidator(_zero_not_false)] | dict[Identifier, BandCounts] = 0
+    uasc_in_care: dict[Identifier, BandCounts] = {}  # UASC in the census, by placement and band (not in children_in_care)
+    in_house_vacancies: whole(ge=0, le=MAX_CHILDREN) | None = None  # free in-house places at the start; default: none beyond what must be
 
     def counts(self) -> dict[str, dict[str, int]]:
         return {} if self.children_in_care == 0 else self.children_in_care
@@ -253,6 +289,7 @@ Inflation = uncertain(number(ge=-MAX_INFLATION, le=MAX_INFLATION))  # a yearly r
 
 class PlacementOption(Frozen):
     label: Text | None = None  # the words people read; default: the option's name in plain English
+    kind: Literal["family", "residential", "supported"] | None = None  # default: from the matching lists
     location: Literal["in_county", "out_of_county"]
     capacity: Annotated[whole(ge=0, le=MAX_CHILDREN) | None, BeforeValidator(_unlimited_as_none)] = None
     weekly_cost: uncertain(number(ge=0.0, le=MAX_WEEKLY_COST))  # at start-date prices
@@ -263,17 +300,32 @@ class PlacementOption(Frozen):
         return "unlimited" if capacity is None else capacity
 
 
-PreferenceList = Annotated[tuple[Identifier, ...], Field(min_length=1, max_length=MAX_OPTIONS)]
+class Emergency(Frozen):
+    """Where a child goes the same day its placement ends unplanned (a breakdown, or its carers leaving)."""
+
+    in_house_probability: uncertain(Share) = 1.0  # the chance an in-house carer can take a child that day
+    family: per_band(PreferenceList) | None = None  # default: the need's usual list
+    residential: per_band(PreferenceList) | None = None
+    kinship: per_band(PreferenceList) | None = None
+    uasc: per_band(PreferenceList) | None = None
 
 
 class Matching(Frozen):
     family: per_band(PreferenceList)
     residential: per_band(PreferenceList) | None = None
     kinship: per_band(PreferenceList) | None = None
+    siblings: Literal["together_first", "together_only", "separate"] = "together_first"
+    emergency: Emergency = Emergency()
 
     def lists(self) -> dict[str, dict[str, tuple[str, ...]]]:
+        """The usual list of each need the scenario gives (UASC's list is demand.uasc.matching)."""
         needs = {"family": self.family, "residential": self.residential, "kinship": self.kinship}
         return {need: by_band for need, by_band in needs.items() if by_band is not None}
+
+    def emergency_lists(self) -> dict[str, dict[str, tuple[str, ...]]]:
+        """The emergency lists the scenario gives, by need."""
+        given = {need: getattr(self.emergency, need) for need in ("family", "residential", "kinship", "uasc")}
+        return {need: by_band for need, by_band in given.items() if by_band is not None}
 
 
 class Campaign(Frozen):
@@ -313,6 +365,7 @@ class Recruitment(Frozen):
     campaigns: Annotated[tuple[Campaign, ...], Field(max_length=MAX_LISTED)] = ()
     assessment: Assessment = Assessment()
     panel: Panel = Panel()
+    sibling_carers_share: Share | None = None  # of approvals, taking sibling groups; default: carers.sibling_carers_share
 
 
 class AfterBreakdown(Frozen):
@@ -322,17 +375,41 @@ class AfterBreakdown(Frozen):
     break_months: Months = 0.0
 
 
+class Leaving(Frozen):
+    """How the deregistration hazard depends on a household's circumstances, relative to the overall rate."""
+
+    with_children_multiplier: uncertain(Multiplier) = 1.0
+    without_children_multiplier: uncertain(Multiplier) = 1.0
+    by_carer_age: Annotated[dict[CarerAgeRange, uncertain(Multiplier)],
+                            AfterValidator(_ranges_do_not_overlap)] = {}  # 1 at ages not listed
+
+
+class CarerAges(Frozen):
+    """The main carer's age: of the households at the start, and of those approved during the run."""
+
+    at_start: CarerAgeMix
+    at_approval: CarerAgeMix
+
+
 class Carers(Frozen):
     initial_households: whole(ge=0, le=MAX_HOUSEHOLDS)
     places_per_household: Annotated[dict[PlacesKey, Share], AfterValidator(_sums_to_one)]
     age_range_mix: Annotated[dict[AgeRange, Share], AfterValidator(_sums_to_one)] = {"0-17": 1.0}
+    approval_mix: Annotated[dict[Literal["short_term", "long_term", "emergency"], Share],
+                            AfterValidator(_sums_to_one)] = {"short_term": 1.0}
+    sibling_carers_share: Share = 1.0  # of households with two places or more, those that take sibling groups
+    fit_probability: uncertain(Share) = 1.0  # that a vacancy suiting a child by age and approval is a match
+    gap_between_placements_days: uncertain(number(ge=0.0, le=MAX_DAYS)) = 0.0  # a household takes no child this long after one leaves
     deregistration_rate_per_year: uncertain(Rate) = 0.0
+    leaving: Leaving = Leaving()
+    ages: CarerAges | None = None
     after_breakdown: AfterBreakdown = AfterBreakdown()
     recruitment: Recruitment = Recruitment()
 
 
 class Breakdowns(Frozen):
     rate_per_year: dict[Identifier, per_band(uncertain(Rate))] = {}
+    step_up_probability: per_band(uncertain(Share)) = 0.0  # a broken-down family placement's child then needs residential
 
 
 class Constellations(Frozen):
@@ -344,15 +421,26 @@ class Mockingbird(Frozen):
     constellations: Annotated[tuple[Constellations, ...], Field(max_length=MAX_LISTED)] = ()
     satellites_per_hub: whole(ge=1, le=12) = 8
     hub_sleepover_beds: whole(ge=0, le=12) = 2
+    short_break_multiplier: uncertain(Multiplier) = 1.0  # satellites' breakdowns and breaks, with the hub's beds
     breakdown_multiplier: uncertain(Multiplier) = 1.0
     deregistration_multiplier: uncertain(Multiplier) = 1.0
     annual_cost_per_constellation: uncertain(Cost) = 0.0
 
 
+class ResidentialToFamily(Frozen):
+    """Children in residential care who become ready for a family placement."""
+
+    months: number(ge=0.0, le=216.0)  # in residential care before a child may be ready
+    share: uncertain(Share)  # of children in residential care who become ready
+    monthly_limit: whole(ge=0, le=MAX_STAFF)
+    start_date: Date | None = None  # default: the scenario's start
+
+
 class StepDown(Frozen):
-    enabled: Flag = False
+    enabled: Flag = False  # return to county
     min_months_in_placement: number(ge=0.0, le=216.0) = 6.0
     max_moves_per_month: whole(ge=0, le=MAX_STAFF) = 0
+    residential_to_family: ResidentialToFamily | None = None
 
 
 class Change(Frozen):

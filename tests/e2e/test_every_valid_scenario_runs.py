@@ -29,7 +29,8 @@ def tiny_scenarios(draw):
     cost = draw(st.sampled_from([0, 0, 650]))
     single = draw(st.booleans())
     households = draw(st.sampled_from([0, 0, 3]))
-    options = {"anywhere": {"location": draw(st.sampled_from(["in_county", "out_of_county"])), "weekly_cost": cost}}
+    options = {"anywhere": {"location": draw(st.sampled_from(["in_county", "out_of_county"])), "capacity": "unlimited",
+                           "weekly_cost": cost}}
     family = ["anywhere"]
     if not single:
         options |= {"in_house_fostering": {"location": "in_county", "weekly_cost": cost},

@@ -178,8 +178,13 @@ def test_a_sample_can_read_the_base_scenarios_own_ranges(tmp_path):
     path.write_text(f"base: {SCENARIOS / 'baseline.yaml'}\nreplications: 2\nseed: 1\n"
                     "sample: {method: morris, n: 2, ranges: scenario}\n", encoding="utf-8")
     sweep = load_sweep(path)
-    assert sweep.spec.sample.ranges == {"carers.recruitment.assessment.cost_per_assessor_per_year": (45000, 70000),
-                                        "mockingbird.breakdown_multiplier": (0.6, 1.0),
-                                        "mockingbird.deregistration_multiplier": (0.18, 1.0)}
+    assert sweep.spec.sample.ranges == {
+        "demand.duration_in_care.need_multiplier.kinship": (1.0, 1.35), "carers.fit_probability": (0.015, 0.06),
+        "carers.gap_between_placements_days": (7, 90), "carers.leaving.without_children_multiplier": (1.2, 3.0),
+        "carers.leaving.by_carer_age.60-64": (1.2, 2.0), "carers.leaving.by_carer_age.65-69": (1.5, 3.5),
+        "carers.leaving.by_carer_age.70-99": (2.5, 6.0),
+        "carers.recruitment.assessment.cost_per_assessor_per_year": (45000, 70000),
+        "breakdowns.step_up_probability": (0.03, 0.15), "mockingbird.short_break_multiplier": (0.8, 1.0),
+        "mockingbird.breakdown_multiplier": (0.6, 1.0), "mockingbird.deregistration_multiplier": (0.18, 1.0)}
     values = {variant.overrides["mockingbird.breakdown_multiplier"] for variant in sweep.of_design("sample")}
     assert all(0.6 <= value <= 1.0 for value in values)

@@ -7,6 +7,8 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
+from sim.scenario.files import load_scenario
+from sim.scenario.uncertainty import ranges
 from tests.conftest import SCENARIOS
 
 SHORT = ["--replications", "6", "--jobs", "1"]
@@ -24,19 +26,11 @@ def test_chance_equals_the_scenario_with_every_range_at_its_central_value(tmp_pa
         demand:
           entries_per_year: {low: 380, central: 420, high: 480}
         """)
-    fixed = scenario_file(tmp_path, "fixed", """
-        demand:
-          entries_per_year: 420
-        mockingbird:
-          breakdown_multiplier: 0.815
-          deregistration_multiplier: 0.5
-        carers:
-          recruitment:
-            assessment:
-              cost_per_assessor_per_year: 55000
-        """)
+    fixed = scenario_file(tmp_path, "fixed", "demand:\n  entries_per_year: 420\n")
+    at_central = [f"--set={'.'.join(map(str, path))}={span.central!r}"
+                  for path, span in ranges(load_scenario(fixed)).items()]  # the baseline's own ranges
     assert main(["run", str(ranged), *SHORT, "--uncertainty", "chance", "--out", str(tmp_path / "a")]) == 0
-    assert main(["run", str(fixed), *SHORT, "--out", str(tmp_path / "b")]) == 0
+    assert main(["run", str(fixed), *SHORT, *at_central, "--out", str(tmp_path / "b")]) == 0
     for name in ("timeseries.parquet", "summary.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())

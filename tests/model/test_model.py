@@ -76,10 +76,12 @@ def test_children_age_across_bands():
 
 
 def test_matching_takes_the_first_option_with_a_vacancy_that_suits_the_age():
-    scenario = load_scenario(SCENARIOS / "baseline.yaml", ["initial_state.children_in_care=0", "carers.initial_households=2",
+    scenario = load_scenario(SCENARIOS / "baseline.yaml", ["initial_state.children_in_care=0", "initial_state.in_house_vacancies=null",
+                                                           "carers.initial_households=2", "carers.fit_probability=1",
                                                            "carers.places_per_household={1: 1.0}",
                                                            "carers.age_range_mix={'0-4': 1.0}"])
     model = CountyModel(scenario, 0)
+    model.start()
     placed = [model.placements.match(Child(0.0, age, "family"), 0.0).name for age in (2.0, 12.0, 3.0, 1.0)]
     assert placed == ["in_house_fostering", "ifa_in_county", "in_house_fostering", "ifa_in_county"]
 
@@ -126,11 +128,11 @@ def test_a_deregistering_household_sends_its_children_to_be_rematched():
 def test_a_mockingbird_hub_stops_taking_placements():
     model = erlang_model(households=10, extra=["mockingbird.constellations=[{start_date: 2020-01-01, count: 1}]",
                                               "mockingbird.satellites_per_hub=3"])
-    vacancies_before = model.carers.vacancies
+    vacancies_before = model.carers.census(0.0)[1]
     model.env.run(until=1.0)
     hubs = [h for h in model.carers.households.values() if h.role == "hub"]
     assert len(hubs) == 1 and model.mockingbird.households == 4
-    assert model.carers.vacancies == vacancies_before - hubs[0].free_places
+    assert model.carers.census(1.0)[1] == vacancies_before - hubs[0].free_places
     for _ in range(9):
         model.placements.match(Child(1.0, 2.0, "family"), 1.0)
     assert hubs[0].children == [] and model.placements.out_of_county == 0

@@ -1,5 +1,6 @@
 """Properties that hold for every scenario: children are conserved, never over capacity, never in two
-places, and every placement change is counted under a reason."""
+places (siblings included), every placement change is counted under a reason, and a planned return to
+county never takes a child from a family placement to a non-family one."""
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -28,9 +29,37 @@ def assert_invariants(model):
         assert all(child.household is household for child in household.children)
         if household.role == "hub":
             assert household.number not in model.carers.open_households
-    census = sum(sum(by_band.values()) for by_band in model.scenario.initial_state.counts().values())
+    state = model.scenario.initial_state
+    census = sum(sum(by_band.values()) for counts in (state.counts(), state.uasc_in_care) for by_band in counts.values())
     moves = sum(total_so_far(model, f"moves:{reason}") for reason in MOVE_REASONS)
     assert model.placements.placements_made == census + total_so_far(model, "entries") + moves
+    groups = {id(min(group, key=id)): group for group in ((child, *child.siblings) for child in placed if child.siblings)}
+    assert model.placements.with_siblings == sum(placed_with_siblings(group[0]) for group in groups.values())
+    assert model.uasc_in_care == sum(child.need == "uasc" for child in placed)
+    day, households = model.env.now, model.carers.households.values()
+    assert model.carers.census(day) == (
+        sum(h.places for h in households),
+        sum(h.free_places for h in households if h.role != "hub" and day >= h.break_until),
+        sum(not h.children for h in households))
+    for household in model.carers.households.values():
+        siblings_here = [child for child in household.children if set(child.siblings) & set(household.children)]
+        assert household.takes_siblings or not siblings_here
+
+
+def placed_with_siblings(child) -> int:
+    """How many of `child`'s sibling group share a placement (option and household) with another of them."""
+    places = [(member.option, member.household) for member in (child, *child.siblings)]
+    return sum(1 for place in places if place[0] is not None and places.count(place) > 1)
+
+
+class PlannedMoves(CountyModel):
+    def move_child(self, child, reason, target=None, exclude_household=None, emergency=False):
+        before = child.option
+        super().move_child(child, reason, target, exclude_household, emergency)
+        assert reason in MOVE_REASONS
+        if reason == "step_down":
+            assert child.option.in_county and not before.in_county
+            assert before.kind != "family" or child.option.kind == "family"
 
 
 def total_so_far(model, flow: str) -> float:
@@ -41,7 +70,7 @@ def total_so_far(model, flow: str) -> float:
 @SETTINGS
 @given(scenarios())
 def test_invariants_hold_throughout_the_run(scenario):
-    model = CountyModel(scenario, replication=0)
+    model = PlannedMoves(scenario, replication=0)
     model.start()
     for day in np.linspace(0, model.calendar.horizon_days, 25)[1:]:
         model.env.run(until=day)

@@ -146,6 +146,73 @@ def test_a_range_is_allowed_wherever_a_figure_may_be_uncertain():
     assert scenario.demand.duration_in_care.mean_years["11-15"].high == 3
 
 
+UASC = "{entries_per_year: 30, age_mix: {'16-17': 1.0}, duration_in_care: {mean_years: 1}, matching: [supported_accommodation_out_of_county]}"
+
+
+@pytest.mark.parametrize("override, message", [
+    ("demand.sibling_groups={1: 0.5, 2: 0.4}", "demand.sibling_groups: shares must sum to 1"),
+    ("demand.sibling_groups={1: 0.5, 7: 0.5}", "demand.sibling_groups.7"),
+    ("demand.sibling_groups={1: 0.5, true: 0.5}", "demand.sibling_groups"),
+    ("demand.duration_in_care.need_multiplier={kinship: 0}", "demand.duration_in_care.need_multiplier.kinship: expected more than 0"),
+    ("demand.duration_in_care.need_multiplier={kin: 1.2}", "demand.duration_in_care.need_multiplier.kin"),
+    ("demand.uasc={entries_per_year: 30}", "demand.uasc.age_mix: required"),
+    ("demand.uasc={entries_per_year: -3, age_mix: {'16-17': 1.0}, duration_in_care: {mean_years: 1}, matching: [kinship]}",
+     "demand.uasc.entries_per_year: expected at least 0"),
+    ("demand.uasc={entries_per_year: 3, age_mix: {'16-17': 1.0}, duration_in_care: {mean_years: 1}, matching: [hotel]}",
+     "demand.uasc.matching.0-4: unknown placement option 'hotel'"),
+    ("demand.uasc={entries_per_year: 3, age_mix: {'16-17': 1.0}, duration_in_care: {mean_years: 1}, matching: [ifa_in_county]}",
+     "demand.uasc.matching.0-4: the last option ('ifa_in_county') must have unlimited capacity"),
+    ("initial_state.uasc_in_care={ifa_out_of_county: {'16-17': 5}}", "initial_state.uasc_in_care: demand.uasc is needed"),
+    ("initial_state.in_house_vacancies=-1", "initial_state.in_house_vacancies: expected at least 0"),
+    ("initial_state.in_house_vacancies=500", "initial_state.in_house_vacancies: 200 in-house children and 500 vacancies make 700 places, which 140 households (carers.initial_households) of 1 to 3 places cannot hold: give at most 220 vacancies"),
+    ("initial_state.in_house_vacancies=many", "initial_state.in_house_vacancies: expected a whole number"),
+    ("placements.kinship.kind=foster", "placements.kinship.kind: expected one of: family, residential, supported"),
+    ("matching.siblings=together", "matching.siblings: expected one of: together_first, together_only, separate"),
+    ("matching.emergency.in_house_probability=1.5", "matching.emergency.in_house_probability: expected at most 1"),
+    ("matching.emergency.family=[in_house_fostering]", "matching.emergency.family.0-4: the last option ('in_house_fostering') must have unlimited capacity"),
+    ("matching.emergency.family=[ifa_out_of_countyy]", "matching.emergency.family.0-4: unknown placement option 'ifa_out_of_countyy'"),
+    ("matching.emergency.uasc=[ifa_out_of_county]", "matching.emergency.uasc: the scenario has no uasc children to place"),
+    ("matching.emergency.in_house_chance=0.2", "matching.emergency.in_house_chance: unknown key; did you mean 'in_house_probability'?"),
+    ("carers.approval_mix={short_term: 0.5, respite: 0.5}", "carers.approval_mix.respite"),
+    ("carers.approval_mix={short_term: 0.5, long_term: 0.4}", "carers.approval_mix: shares must sum to 1"),
+    ("carers.sibling_carers_share=2", "carers.sibling_carers_share: expected at most 1"),
+    ("carers.recruitment.sibling_carers_share=-0.1", "carers.recruitment.sibling_carers_share: expected at least 0"),
+    ("carers.fit_probability={low: 0.1, central: 0.05, high: 0.2}", "carers.fit_probability: expected low <= central <= high"),
+    ("carers.fit_probability=yes", "carers.fit_probability: expected a number"),
+    ("carers.gap_between_placements_days=-7", "carers.gap_between_placements_days: expected at least 0"),
+    ("carers.leaving.without_children_multiplier=-1", "carers.leaving.without_children_multiplier: expected at least 0"),
+    ("carers.leaving.with_children=0.5", "carers.leaving.with_children: unknown key; did you mean 'with_children_multiplier'?"),
+    ("carers.leaving.by_carer_age={'60-64': 2, '62-70': 3}", "carers.leaving.by_carer_age: age ranges overlap at 62"),
+    ("carers.leaving.by_carer_age={'12-64': 2}", "carer age range '12-64' must look like 'A-B' with ages 18 <= A <= B <= 99"),
+    ("carers.ages=null", "carers.ages: required when carers.leaving.by_carer_age is given"),
+    ("carers.ages.at_start={'40-49': 0.5}", "carers.ages.at_start: shares must sum to 1"),
+    ("carers.ages.at_approval={'30-39': 0.5, '35-44': 0.5}", "carers.ages.at_approval: age ranges overlap at 35"),
+    ("breakdowns.step_up_probability.11-15=1.2", "breakdowns.step_up_probability.11-15: expected at most 1"),
+    ("mockingbird.short_break_multiplier=-0.5", "mockingbird.short_break_multiplier: expected at least 0"),
+    ("step_down.residential_to_family={months: 6, share: 0.3}", "step_down.residential_to_family.monthly_limit: required"),
+    ("step_down.residential_to_family={months: 6, share: 1.3, monthly_limit: 1}", "step_down.residential_to_family.share: expected at most 1"),
+    ("step_down.residential_to_family={months: 6, share: 0.3, monthly_limit: 1, start_date: 2019-01-01}",
+     "step_down.residential_to_family.start_date: 2019-01-01 is before the scenario's start_date 2020-04-01"),
+])
+def test_placement_realism_keys_are_checked(override, message):
+    with pytest.raises(InputError) as raised:
+        load_scenario(SCENARIOS / "baseline.yaml", [override])
+    assert message in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_a_uasc_census_must_be_in_the_uasc_lists():
+    with pytest.raises(InputError, match="initial_state.uasc_in_care.kinship.16-17: 'kinship' is not in demand.uasc.matching"):
+        load_scenario(SCENARIOS / "baseline.yaml", [f"demand.uasc={UASC}", "initial_state.uasc_in_care={kinship: {'16-17': 3}}"])
+
+
+def test_step_up_needs_a_residential_list(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text((SCENARIOS / "validation" / "erlang_loss.yaml").read_text())
+    with pytest.raises(InputError, match="matching.residential: required when breakdowns.step_up_probability"):
+        load_scenario(path, ["breakdowns.step_up_probability=0.1"])
+
+
 def test_a_child_with_its_own_name_is_not_called_by_its_parents_title(tmp_path):
     named, titled = tmp_path / "named.yaml", tmp_path / "titled.yaml"
     named.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\nname: more_carers\n", encoding="utf-8")
