@@ -6,7 +6,10 @@ projected 10-90% band, and the mean absolute percentage error of the median
 (months observing none are left out of it). Months observing 1 to 4 children
 are suppressed in what is published and so left out of both scores, which
 would otherwise give their counts away. Children placed out of county are
-compared only when the return says which placements are out of county.
+compared only when the return says which placements are out of county, and
+in-house foster households at each 31 March the council's own figures give
+them for (the calibration itself sees only the figures of years before the
+back-test's date).
 """
 
 import datetime as dt
@@ -25,6 +28,7 @@ from calibration.calibrate import (
 )
 from calibration.disclosure import blanked, is_small
 from calibration.history import CareHistory, history_before
+from calibration.supply import HOUSEHOLDS
 from calibration.observed import (
     OBSERVED_METRICS,
     location_known,
@@ -55,10 +59,21 @@ def backtest(history: CareHistory, as_of: dt.date, figures, settings: Settings) 
     shape = RunShape.of(scenario)
     runs = np.array([values for _, values in replications(scenario, scenario.replications, settings.fit.jobs)])
     observed = observed_series(history, shape.dates)
-    compared = OBSERVED_METRICS if location_known(history) else ("children_in_care",)
-    comparison = pd.concat([_compared(metric, shape, runs, observed) for metric in compared], ignore_index=True)
+    compared = {metric: observed[metric] for metric in OBSERVED_METRICS if metric == "children_in_care"
+                or location_known(history)}
+    households = observed_households(figures, shape.dates)
+    if not households.empty:
+        compared["in_house_households"] = households
+    comparison = pd.concat([_compared(metric, shape, runs, series) for metric, series in compared.items()],
+                           ignore_index=True)
     scores = pd.DataFrame([_scores(metric, comparison[comparison["metric"] == metric]) for metric in compared])
     return Backtest(history, as_of, calibration, comparison, scores)
+
+
+def observed_households(figures, dates) -> pd.Series:
+    """The council's own households at each 31 March among `dates`, by date (empty if the figures give none)."""
+    counted = figures.series(HOUSEHOLDS)
+    return pd.Series({date: counted[date].value for date in dates if date in counted}, dtype="float")
 
 
 def default_backtest_dir(name: str) -> Path:
@@ -83,9 +98,11 @@ def write_backtest(result: Backtest, out_dir: Path, reports, force: bool = False
     return Path(out_dir)
 
 
-def _compared(metric: str, shape, runs: np.ndarray, observed: pd.DataFrame) -> pd.DataFrame:
-    p10, p50, p90 = np.percentile(runs[:, :, shape.metrics.index(metric)], [10, 50, 90], axis=0)
-    return pd.DataFrame({"date": shape.dates, "metric": metric, "observed": observed[metric].to_numpy(),
+def _compared(metric: str, shape, runs: np.ndarray, observed: pd.Series) -> pd.DataFrame:
+    """The observed values, by date, beside the projection's 10th, 50th and 90th percentiles on those dates."""
+    months = [shape.dates.index(date) for date in observed.index]
+    p10, p50, p90 = np.percentile(runs[:, months, shape.metrics.index(metric)], [10, 50, 90], axis=0)
+    return pd.DataFrame({"date": list(observed.index), "metric": metric, "observed": observed.to_numpy(),
                          "p10": p10, "p50": p50, "p90": p90})
 
 

@@ -2,11 +2,13 @@
 with its calibration report beside it (FILE.yaml and FILE_calibration/), complete or not at all."""
 
 import datetime as dt
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from calibration.commented_yaml import WIDTH
 from calibration.errors import DataError
 from calibration.estimate import Estimates, PlacementMix, estimate_all, placement_mix
 from calibration.fit import FitSettings, fit_free_parameters
@@ -15,11 +17,15 @@ from calibration.scenario_writer import (
     SEED,
     FreeParameters,
     Run,
+    carer_supply,
     rendered,
     scenario_tree,
 )
 from sim.run.destination import file_target, safe_component, staged_directory, staged_file, target
 from sim.run.outputs import run_manifest, utc_now, write_manifest
+from calibration import supply
+from calibration.supply import Balance
+from calibration.trust import warnings
 from sim.scenario.schema import Scenario
 
 
@@ -40,13 +46,17 @@ class Calibration:
     estimates: Estimates
     census: PlacementMix
     free: FreeParameters
+    balance: Balance  # the carer pool's path implied by the scenario's own rates
+    warnings: tuple[str, ...]  # why the data may not be trusted (calibration/trust.py)
     tree: dict = field(repr=False)
     text: str = field(repr=False)
     scenario: Scenario = field(repr=False)
 
 
 def calibrate(history: CareHistory, figures, settings: Settings) -> Calibration:
+    """The calibrated scenario; of the council's yearly figures, only those known on the census date are used."""
     census = placement_mix(history, _census_date(history, settings.census_date))
+    figures = figures.up_to(census.census_date)
     estimates = estimate_all(history)
     free = fit_free_parameters(history, estimates, figures, settings.fit)
     window = f"{history.window_start.date()} to {history.window_end.date()}"
@@ -59,8 +69,11 @@ def calibrate(history: CareHistory, figures, settings: Settings) -> Calibration:
         seed=settings.seed,
     )
     tree = scenario_tree(estimates, census, figures, free, run)
-    text, scenario = rendered(tree, _header(settings.area, window), f"calibrated scenario for {settings.area}")
-    return Calibration(history, figures, estimates, census, free, tree, text, scenario)
+    found = warnings(estimates, census)
+    header = _header(settings.area, window, found)
+    text, scenario = rendered(tree, header, f"calibrated scenario for {settings.area}")
+    balance = supply.balance(scenario, *carer_supply(estimates, census, figures, free)[1:])
+    return Calibration(history, figures, estimates, census, free, balance, found, tree, text, scenario)
 
 
 def slug(text: str) -> str:
@@ -101,11 +114,12 @@ def _census_date(history: CareHistory, date) -> pd.Timestamp:
     return date
 
 
-def _header(area: str, window: str) -> str:
-    return (
+def _header(area: str, window: str, found: tuple[str, ...]) -> str:
+    lines = (
         f"Baseline for {area}, calibrated from its SSDA903 return ({window}) by `sufficiency calibrate`.\n"
         "Each figure estimated from the return is commented with its basis (how many, over which period);\n"
         'published figures cite calibration/data/published_figures.csv as "figures: area, parameter, period";\n'
         "assumptions cite docs/assumptions.md. The report beside this file lists them all with the data quality.\n"
         "This file holds exact counts of children (aggregates, no identifiers) for the model: do not publish it as is."
     )
+    return "\n".join([lines, *(textwrap.fill(f"WARNING: {warning}", WIDTH - 2) for warning in found)])

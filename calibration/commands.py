@@ -41,8 +41,9 @@ def calibrate_command(args, reports) -> int:
 
     check_outputs(Path(args.out), args.force)
     history, figures, settings = _inputs(args)
-    report = write_calibration(calibrate(history, figures, settings), Path(args.out), reports.write_report,
-                               args.force)
+    calibration = calibrate(history, figures, settings)
+    report = write_calibration(calibration, Path(args.out), reports.write_report, args.force)
+    _print_warnings(calibration.warnings)
     print(f"wrote {args.out} and {report}")
     return 0
 
@@ -55,9 +56,16 @@ def backtest_command(args, reports) -> int:
     history, figures, settings = _inputs(args)
     out_dir = Path(args.out) if args.out else default_backtest_dir(settings.area)
     target(out_dir, args.force)
-    write_backtest(backtest(history, args.as_of, figures, settings), out_dir, reports, args.force)
+    result = backtest(history, args.as_of, figures, settings)
+    write_backtest(result, out_dir, reports, args.force)
+    _print_warnings(result.calibration.warnings)
     print(f"wrote {out_dir}")
     return 0
+
+
+def _print_warnings(warnings) -> None:
+    for warning in warnings:
+        print(f"warning: {warning}")
 
 
 def _inputs(args):
@@ -93,7 +101,8 @@ def _add_data_options(parser) -> None:
     parser.add_argument("--authority", metavar="NAME", help="the authority's name in the postcode lookup "
                         "(default: --la)")
     parser.add_argument("--figures", metavar="FILE.csv", help="the council's own figures, overriding the "
-                        "shipped ones by parameter name (see calibration/data/README.md)")
+                        "shipped ones by parameter name, and its own Ofsted fostering figures by year, which set "
+                        "the carer pool, its leaving rate and the recruitment funnel (see calibration/data/README.md)")
 
 
 def _add_run_options(parser, replications_help: str) -> None:

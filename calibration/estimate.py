@@ -45,6 +45,32 @@ class EntryRate:
     trend_per_year: float  # fitted annual growth rate: 0.05 means 5% more entries each year
     counts_by_year: dict[str, int]
     basis: Basis
+    # Covariance of the fit's log level (at the window's middle) and log growth, allowing for more spread
+    # between years than Poisson chance gives (quasi-Poisson); zero with fewer than three years.
+    covariance: tuple[tuple[float, float], tuple[float, float]] = ((0.0, 0.0), (0.0, 0.0))
+
+    @property
+    def trend_se(self) -> float:
+        """Standard error of the annual growth rate (delta method)."""
+        return float((1 + self.trend_per_year) * np.sqrt(self.covariance[1][1]))
+
+    def log_se_at(self, years: float) -> float:
+        """Standard error of the log of `per_year_at(years)`."""
+        (var_level, cov), (_, var_growth) = self.covariance
+        from_middle = years - len(self.counts_by_year) / 2
+        return float(np.sqrt(max(var_level + 2 * from_middle * cov + from_middle**2 * var_growth, 0.0)))
+
+    def trend_se_drawn_alone(self, years: float, horizon_years: float) -> float:
+        """The trend's standard error for drawing it independently of the rate at `years`: the fit's rate and
+        trend there are correlated (a steeper trend has a higher rate after the window's middle), so drawn
+        apart the rate's spread `horizon_years` later falls short; widened so that it matches there (and
+        falls short less before)."""
+        (_, cov), (_, var_growth) = self.covariance
+        if not var_growth or horizon_years <= 0:
+            return self.trend_se
+        from_middle = years - len(self.counts_by_year) / 2
+        widening = 1 + 2 * (from_middle * var_growth + cov) / (horizon_years * var_growth)
+        return self.trend_se * float(np.sqrt(max(widening, 1.0)))
 
     def per_year_at(self, years: float) -> float:
         """The fitted rate `years` after the window starts: the rate whose exponential trend gives the
@@ -77,6 +103,10 @@ class TimeInCare:
     cv: float
     fits: dict[str, DurationFit]
     basis: Basis
+
+    @property
+    def log_mean_se(self) -> dict[str, float]:
+        return self.fits[self.family].log_mean_se
 
 
 @dataclass(frozen=True)
@@ -127,11 +157,13 @@ def entry_rate(history: CareHistory) -> EntryRate:
     years = _collection_years(history)
     year_of_entry = entries["start"].dt.year - (entries["start"].dt.month < 4)
     counts = year_of_entry.value_counts().reindex(years, fill_value=0)
+    trend, covariance = _log_linear_trend(counts.to_numpy())
     return EntryRate(
         per_year=len(entries) / len(years),
-        trend_per_year=_log_linear_trend(counts.to_numpy()),
+        trend_per_year=trend,
         counts_by_year={f"{year}-{(year + 1) % 100:02d}": int(count) for year, count in counts.items()},
         basis=_basis(history, len(entries), "entries", "trend from a Poisson log-linear fit to annual counts"),
+        covariance=covariance,
     )
 
 
@@ -277,9 +309,12 @@ def _collection_years(history):
 
 
 def _log_linear_trend(counts):
-    """Annual growth rate exp(b) - 1 of the Poisson model E[count in year t] = exp(a + b t)."""
+    """Annual growth rate exp(b) - 1 of the Poisson model E[count in year t] = exp(a + b t), t centred, and
+    the covariance of (a, b): the inverse Fisher information, times the Pearson dispersion when the counts
+    spread more than Poisson chance (estimable from three years)."""
+    no_spread = ((0.0, 0.0), (0.0, 0.0))
     if len(counts) < 2:
-        return 0.0
+        return 0.0, no_spread
     t = np.arange(len(counts)) - (len(counts) - 1) / 2
 
     def negative_log_likelihood(params):
@@ -288,7 +323,13 @@ def _log_linear_trend(counts):
 
     start = [np.log(max(counts.mean(), 0.5)), 0.0]
     fitted = optimize.minimize(negative_log_likelihood, start, method="BFGS")
-    return float(np.expm1(fitted.x[1]))
+    expected = np.exp(fitted.x[0] + fitted.x[1] * t)
+    information = np.array([[expected.sum(), (expected * t).sum()], [(expected * t).sum(), (expected * t**2).sum()]])
+    if len(counts) < 3 or not np.all(np.isfinite(information)) or np.linalg.det(information) <= 0:
+        return float(np.expm1(fitted.x[1])), no_spread
+    dispersion = max(1.0, float(((counts - expected) ** 2 / expected).sum() / (len(counts) - 2)))
+    covariance = np.linalg.inv(information) * dispersion
+    return float(np.expm1(fitted.x[1])), tuple(tuple(float(v) for v in row) for row in covariance)
 
 
 def _periods_with_known_start(history):

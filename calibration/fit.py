@@ -2,14 +2,17 @@
 
 Each candidate value runs the model from the census on the eve of the data
 window to its end, with the same replications and seed (common random
-numbers), and is scored by the sum over month ends of the squared relative
-error of the median across replications against the observed count.
+numbers) and every range at its central value, and is scored by the sum over
+month ends of the squared relative error of the median across replications
+against the observed count.
 
 Children in care depend only on entries and times in care, never on where
-children are placed, so they fit the duration scale; children placed out of
-county then fit the occupancy of in-house places, which sizes the carer pool
-(only when the return says which placements are out of county). Each fit is
-scipy's bounded one-dimensional minimiser, deterministic for a given seed.
+children are placed, so they fit the duration scale; the children in in-house
+foster care then fit the occupancy of in-house places, which sizes the carer
+pool's places: the count the council's own places held month by month is what
+they can hold, whether or not the return says which other placements are out
+of county. Each fit is scipy's bounded one-dimensional minimiser,
+deterministic for a given seed.
 """
 
 from dataclasses import dataclass, replace
@@ -20,7 +23,7 @@ from scipy import optimize
 
 from calibration.estimate import Estimates, placement_mix
 from calibration.history import CareHistory
-from calibration.observed import location_known, month_ends, observed_series
+from calibration.observed import month_ends, observed_series, placed_in
 from calibration.scenario_writer import (
     SEED,
     Free,
@@ -31,10 +34,13 @@ from calibration.scenario_writer import (
     unfitted,
 )
 from sim.run.runner import RunShape, replications
+from sim.scenario.uncertainty import central
 
 DURATION_SCALE_BOUNDS = (0.5, 2.0)
 OCCUPANCY_BOUNDS = (0.5, 1.0)
 TOLERANCE = 0.01
+IN_HOUSE_METRIC = "placed:in_house_fostering"
+FITTED_TO = {"children_in_care": "children in care", IN_HOUSE_METRIC: "children in in-house foster care"}
 
 
 @dataclass(frozen=True)
@@ -51,11 +57,15 @@ class _Target:
         self.history, self.estimates, self.figures, self.settings = history, estimates, figures, settings
         self.census = placement_mix(history, history.window_start - pd.Timedelta(days=1))
         self.dates = month_ends(history.window_start.date(), history.window_end.date())
-        self.observed = observed_series(history, self.dates)
+        self.observed = observed_series(history, self.dates).assign(
+            **{IN_HOUSE_METRIC: placed_in(history, "in_house_fostering", self.dates)})
 
     def scenario(self, free: FreeParameters):
+        """The candidate with every range at its central value: with a few replications, their draws of the
+        ranges would move the median more than the free parameter does."""
         run = Run("fit", "", "", len(self.dates), self.settings.replications, self.settings.seed)
-        return rendered(scenario_tree(self.estimates, self.census, self.figures, free, run), "", "fit candidate")[1]
+        tree = scenario_tree(self.estimates, self.census, self.figures, free, run)
+        return central(rendered(tree, "", "fit candidate")[1])
 
     def distance(self, free: FreeParameters, metric: str) -> float:
         scenario = self.scenario(free)
@@ -75,7 +85,7 @@ def fit_free_parameters(history: CareHistory, estimates: Estimates, figures, set
     reason = _why_occupancy_cannot_be_fitted(target)
     if reason:
         return replace(free, occupancy=Free(free.occupancy.value, f"{free.occupancy.note}; not fitted: {reason}"))
-    occupancy = _fit(target, "placed_out_of_county", lambda value: replace(free, occupancy=Free(value, "")),
+    occupancy = _fit(target, IN_HOUSE_METRIC, lambda value: replace(free, occupancy=Free(value, "")),
                      OCCUPANCY_BOUNDS, free.occupancy.value)
     return replace(free, occupancy=occupancy)
 
@@ -85,7 +95,7 @@ def _fit(target: _Target, metric: str, candidate, bounds, default: float) -> Fre
                                       method="bounded", options={"xatol": TOLERANCE})
     dates = target.dates
     note = (
-        f"fitted to {metric.replace('_', ' ')} at {len(dates)} month ends, {dates[0]} to {dates[-1]}: the median of "
+        f"fitted to {FITTED_TO[metric]} at {len(dates)} month ends, {dates[0]} to {dates[-1]}: the median of "
         f"{target.settings.replications} replications (seed {target.settings.seed}, the same for every value tried) "
         f"has squared relative errors summing to {result.fun:.3g}, against "
         f"{target.distance(candidate(default), metric):.3g} at {default:g}; bounds {bounds[0]:g} to {bounds[1]:g}"
@@ -94,10 +104,6 @@ def _fit(target: _Target, metric: str, candidate, bounds, default: float) -> Fre
 
 
 def _why_occupancy_cannot_be_fitted(target: _Target) -> str:
-    if not location_known(target.history):
-        return "the return does not say which placements are out of county"
-    if not target.observed["placed_out_of_county"].any():
-        return "no child was placed out of county in the data window"
     if not sum(target.census.counts.get("in_house_fostering", {}).values()):
         return "no child was in in-house foster care when the data window opened"
     return ""

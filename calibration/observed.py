@@ -35,6 +35,13 @@ def observed_series(history: CareHistory, dates) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(OBSERVED_METRICS), index=pd.Index(dates, name="date"), dtype="float")
 
 
+def placed_in(history: CareHistory, option: str, dates) -> pd.Series:
+    """Children in placements of `option` at each date."""
+    placements = history.placements[history.placements["option"] == option]
+    return pd.Series([int(open_on(placements, date).sum()) for date in dates], index=pd.Index(dates, name="date"),
+                     dtype="float", name=f"placed:{option}")
+
+
 def entries_by_month(history: CareHistory) -> pd.Series:
     """Periods of care starting in each month of the data window, by month end."""
     dates = month_ends(history.window_start.date(), history.window_end.date())

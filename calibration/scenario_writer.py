@@ -13,32 +13,22 @@ from dataclasses import dataclass, replace
 
 import yaml
 
-from calibration import options
+from calibration import options, supply
 from calibration.commented_yaml import Commented, render
 from calibration.disclosure import shown, shown_table
 from calibration.estimate import BreakdownHazard, Estimates, PlacementMix
 from calibration.options import LOCATION_UNKNOWN, OPTIONS
+from calibration.trust import TREND_BOUND, bounded_trend
+from calibration.written import central, estimate_range, relative_range, spanning_range, summing_to_one
 from sim.model.ages import AGE_BANDS, DAYS_PER_YEAR
 from sim.scenario.errors import InputError
 from sim.scenario.files import validate_raw
-from sim.scenario.schema import MAX_TREND, Scenario
+from sim.scenario.schema import Scenario
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the fit reads a scenario per candidate: C is faster
 SEED = 20200128
 MIN_CV = 0.05
 MIN_EXPOSURE_YEARS = 5.0  # below this a band's breakdown rate is too noisy: the option's pooled rate is used
-DAYS_PER_MONTH = DAYS_PER_YEAR / 12
-ASSUMED = {  # structural judgements no published figure gives, by their entry in docs/assumptions.md
-    "places_per_household": ({1: 0.55, 2: 0.35, 3: 0.10}, "A14: places a household will actually use"),
-    "age_range_mix": ({"0-17": 0.5, "0-10": 0.25, "5-17": 0.25}, "A15"),
-    "after_breakdown": (
-        {"deregistration_multiplier": 2.0, "months": 6, "break_probability": 0.25, "break_months": 3},
-        "A17: a breakdown unsettles the household",
-    ),
-    "cv": (0.35, "A19"),
-    "assessors": (8, "A20"),
-    "caseload_per_assessor": (6, "A20"),
-}
 
 
 @dataclass(frozen=True)
@@ -71,13 +61,12 @@ def unfitted(figures) -> FreeParameters:
 def scenario_tree(estimates: Estimates, census: PlacementMix, figures, free: FreeParameters, run: Run) -> dict:
     """The scenario starting the day after the census, as a mapping with a comment on each figure."""
     counts, census_comment = _census(census, figures)
-    listed = {*options.FAMILY_16_17, *options.RESIDENTIAL, *options.KINSHIP, *counts}
-    placed = [name for name in OPTIONS if name in listed]
+    placed = _placed(counts)
     start = census.census_date + dt.timedelta(days=1)
-    demand = _demand(estimates, free.duration_scale, start)
+    demand = _demand(estimates, free.duration_scale, start, run.horizon_months / 12)
     if estimates.uasc is not None:
         demand["uasc"] = _uasc(estimates.uasc, _family_lists(counts))
-    children, households, vacancies = _in_house(counts, free.occupancy)
+    carers = carer_supply(estimates, census, figures, free)[0]
     return {
         "name": run.name,
         "description": run.description,
@@ -88,14 +77,12 @@ def scenario_tree(estimates: Estimates, census: PlacementMix, figures, free: Fre
         "seed": run.seed,
         "demand": demand,
         "initial_state": {
-            "in_house_vacancies": Commented(vacancies, (
-                f"{households} households x {_mean_places():g} places less the {shown(children)} in-house children "
-                "(see carers.initial_households)")),
+            "in_house_vacancies": _in_house_vacancies(carers, counts),
             "children_in_care": Commented(counts, census_comment, counts=True),
         },
         "placements": {name: _placement(name, counts, census, figures) for name in placed},
         "matching": _matching(counts),
-        "carers": _carers(counts, census, figures, free.occupancy),
+        "carers": carers,
         "breakdowns": {"rate_per_year": _breakdowns(estimates.breakdowns, placed)},
         "mockingbird": Commented({"constellations": []}, "none: SSDA903 does not record them; add the council's own"),
         "step_down": Commented({"enabled": False}, "current policy assumed: no planned returns to county"),
@@ -104,9 +91,31 @@ def scenario_tree(estimates: Estimates, census: PlacementMix, figures, free: Fre
     }
 
 
+def _in_house_vacancies(carers: dict, counts: dict) -> Commented:
+    """The places the census's in-house children leave free: the households' places (their mean places a
+    household, rounded, at least one each and at least the children) less the children."""
+    households = carers["initial_households"].value
+    mix = carers["places_per_household"].value
+    mean_places = sum(size * central(share) for size, share in mix.items())
+    children = sum(counts.get("in_house_fostering", {}).values())
+    places = min(max(round(households * mean_places), households, children), 3 * households)
+    return Commented(max(places - children, 0), (
+        f"{households} households x {mean_places:.3g} places less the {shown(children)} in-house children "
+        "(see carers.initial_households)"))
+
+
 class InvalidCalibration(RuntimeError):
     """The scenario calibration wrote fails its own validation: a bug (the data-quality rules should have kept
     out what caused it), so nothing is written."""
+
+
+def carer_supply(estimates: Estimates, census: PlacementMix, figures, free: FreeParameters):
+    """The scenario's `carers` (commented), its published leaving rate and the basis of its approvals
+    (calibration/supply.py)."""
+    counts = _census(census, figures)[0]
+    rates = _breakdowns(estimates.breakdowns, _placed(counts)).value["in_house_fostering"].value
+    by_band = rates if isinstance(rates, dict) else dict.fromkeys(AGE_BANDS, rates)
+    return supply.carers(counts.get("in_house_fostering", {}), census.census_date, figures, free.occupancy, by_band)
 
 
 def rendered(tree: dict, header: str, source: str) -> tuple[str, Scenario]:
@@ -138,24 +147,37 @@ def _census(census: PlacementMix, figures) -> tuple[dict, str]:
     return {name: counts[name] for name in OPTIONS if name in counts}, comment
 
 
-def _demand(estimates: Estimates, scale: Free, start: dt.date) -> dict:
+def _placed(counts: dict) -> list:
+    listed = {*options.FAMILY_16_17, *options.RESIDENTIAL, *options.KINSHIP, *counts}
+    return [name for name in OPTIONS if name in listed]
+
+
+def _demand(estimates: Estimates, scale: Free, start: dt.date, horizon_years: float) -> dict:
     fitted = estimates.entries
-    entries = replace(fitted, trend_per_year=min(max(fitted.trend_per_year, -MAX_TREND), MAX_TREND))
+    entries = replace(fitted, trend_per_year=bounded_trend(fitted.trend_per_year))
     trend = entries.trend_per_year
     years = (start - entries.basis.start).days / DAYS_PER_YEAR
     by_year = ", ".join(f"{year} {text}" for year, text in shown_table(entries.counts_by_year).items())
-    trend_note = "" if trend == fitted.trend_per_year else \
-        f"; fitted {fitted.trend_per_year:.3f}, held to the schema's bound of {MAX_TREND:g} either way"
     care = estimates.time_in_care
+    spread = "; range: the fit's standard error, allowing for more spread between years than Poisson chance"
+    if trend == fitted.trend_per_year:
+        trend_se = fitted.trend_se_drawn_alone(years, horizon_years)
+        trend_value = estimate_range(round(trend, 4), trend_se, -TREND_BOUND, TREND_BOUND)
+        trend_note = (f"{spread}, widened x{trend_se / fitted.trend_se:.2f} as it is drawn apart from the entries "
+                      f"(docs/uncertainty.md)" if fitted.trend_se else spread)
+        level_se = fitted.log_se_at(years)
+    else:  # the fit is not trusted: no range on the trend, and the level's only where the data pin it down
+        trend_value, trend_note = round(trend, 4), f"; fitted {fitted.trend_per_year:.3f}, bounded (docs/assumptions.md C5)"
+        level_se = math.sqrt(fitted.covariance[0][0])
     return {
-        "entries_per_year": Commented(round(entries.per_year_at(years), 2), (
-            f"fitted rate on {start}: {entries.basis.describe()} (by collection year: {by_year})")),
-        "trend_per_year": Commented(round(trend, 4), f"fitted annual growth of entries{trend_note}"),
-        "age_mix": Commented(_summing_to_one(estimates.age_mix.shares), estimates.age_mix.basis.describe()),
+        "entries_per_year": Commented(relative_range(round(entries.per_year_at(years), 2), level_se, 2), (
+            f"fitted rate on {start}: {entries.basis.describe()} (by collection year: {by_year}){spread}")),
+        "trend_per_year": Commented(trend_value, f"fitted annual growth of entries{trend_note}"),
+        "age_mix": Commented(summing_to_one(estimates.age_mix.shares), estimates.age_mix.basis.describe()),
         "duration_in_care": {
             "distribution": Commented(care.family, "lowest AIC of " + ", ".join(
                 f"{family} {fit.aic:.1f}" for family, fit in care.fits.items())),
-            "mean_years": Commented(*_mean_years(care.mean_years, scale)),
+            "mean_years": Commented(*_mean_years(care.mean_years, care.log_mean_se, scale)),
             "cv": _cv(care.cv),
             **_need_multiplier(estimates.kinship_duration),
         },
@@ -169,6 +191,8 @@ def _cv(fitted: float) -> Commented:
     if round(fitted, 3) >= MIN_CV:
         return Commented(round(fitted, 3), "fitted with the means; the exponential's is 1")
     return Commented(MIN_CV, f"fitted {fitted:.3g} (too few exits to fit a spread), held to {MIN_CV:g} at least")
+
+
 def _need_multiplier(kinship) -> dict:
     if kinship is None:
         return {}
@@ -178,18 +202,21 @@ def _need_multiplier(kinship) -> dict:
 def _uasc(uasc, family: dict) -> dict:
     return {
         "entries_per_year": Commented(round(uasc.per_year, 2), uasc.basis.describe()),
-        "age_mix": Commented(_summing_to_one(uasc.age_mix), "age band at entry"),
+        "age_mix": Commented(summing_to_one(uasc.age_mix), "age band at entry"),
         "duration_in_care": {"distribution": "exponential", "mean_years": Commented(uasc.mean_years, (
             "time in care observed over exits seen, stays reaching 18 counted as time in care"))},
         "matching": Commented(family, "assumption: the family placement lists (docs/assumptions.md A12)"),
     }
 
 
-def _mean_years(means: dict, scale: Free) -> tuple[dict, str]:
-    filled = _every_band(means)
-    values = {band: round(mean * scale.value, 3) for band, mean in filled.items()}
+def _mean_years(means: dict, log_se: dict, scale: Free) -> tuple[dict, str]:
+    filled, spread = _every_band(means), _every_band(log_se)
+    values = {band: spanning_range(round(mean * scale.value, 3), [mean, mean * scale.value], spread[band], 3)
+              for band, mean in filled.items()}
     missing = [band for band in AGE_BANDS if band not in means]
-    comment = f"maximum-likelihood means x {scale.value:g} duration scale ({scale.note})"
+    comment = (f"maximum-likelihood means x {scale.value:g} duration scale ({scale.note}); range: from the "
+               "maximum-likelihood means to the scaled ones, and the means' standard errors beyond (observed "
+               "information), every band drawn together")
     if missing:
         comment += f"; no exit observed in band {', '.join(missing)}: the nearest band's mean"
     return values, comment
@@ -205,14 +232,6 @@ def _every_band(values: dict) -> dict:
 def _residential(shares) -> tuple[dict, str]:
     comment = shares.basis.describe()
     return {band: round(shares.shares.get(band, 0.0), 4) for band in AGE_BANDS}, comment
-
-
-def _summing_to_one(shares: dict, digits: int = 4) -> dict:
-    """Rounded shares, the largest taking the rounding so that they still sum to one."""
-    rounded = {band: round(share, digits) for band, share in shares.items()}
-    largest = max(rounded, key=rounded.get)
-    rounded[largest] = round(1.0 - sum(v for band, v in rounded.items() if band != largest), digits)
-    return rounded
 
 
 def _placement(name: str, counts: dict, census: PlacementMix, figures) -> dict:
@@ -257,66 +276,6 @@ def _family_lists(counts: dict) -> dict:
     return family
 
 
-def _mean_places() -> float:
-    return sum(size * share for size, share in ASSUMED["places_per_household"][0].items())
-
-
-def _in_house(counts: dict, occupancy: Free) -> tuple[int, int, int]:
-    """(in-house children, households, vacancies at the start): the households' places are the children over the
-    occupancy, and those the children do not fill are the census's vacancies."""
-    children = sum(counts.get("in_house_fostering", {}).values())
-    households = math.ceil(round(children / (_mean_places() * occupancy.value), 6))
-    places = min(max(round(households * _mean_places()), households, children), 3 * households)
-    return children, households, places - children
-
-
-def _carers(counts: dict, census: PlacementMix, figures, occupancy: Free) -> dict:
-    children, households, _ = _in_house(counts, occupancy)
-    return {
-        "initial_households": Commented(households, (
-            f"{shown(children)} children in in-house foster care on {census.census_date} / "
-            f"({_mean_places():g} places a household x {occupancy.value:g} occupancy, {occupancy.note}), rounded up")),
-        "places_per_household": _assumed("places_per_household"),
-        "age_range_mix": _assumed("age_range_mix"),
-        "deregistration_rate_per_year": _figure(figures, "mainstream_deregistration_rate"),
-        "after_breakdown": _assumed("after_breakdown"),
-        "recruitment": _recruitment(counts, figures),
-    }
-
-
-def _recruitment(counts: dict, figures) -> dict:
-    enquiries, in_england = figures["la_initial_enquiries"], figures["children_looked_after_31_march"]
-    in_care = sum(n for by_band in counts.values() for n in by_band.values())
-    approved, rejected = figures["la_applications_approved"], figures["la_rejected_after_panel"]
-    withdrawn = [figures["la_withdrawn_by_applicant"], figures["la_withdrawn_by_service"]]
-    applications = sum(f.value for f in [approved, rejected, *withdrawn])
-    days = figures["days_application_to_approval"]
-    return {
-        "enquiries_per_month": Commented(round(enquiries.value / 12 * in_care / in_england.value, 2), (
-            f"England councils' enquiries a month scaled by children in care, {shown(in_care)} of "
-            f"{in_england.value:,.0f} ({enquiries.cite()}; {in_england.cite()})")),
-        "enquiry_to_application": _figure(figures, "enquiry_to_application_rate_councils"),
-        "campaigns": [],
-        "assessment": {
-            "mean_months": Commented(round(days.value / DAYS_PER_MONTH - 1, 1), (
-                f"{days.cite()}: {days.value:g} days application to approval, less a month for panel and decision")),
-            "cv": _assumed("cv"),
-            "assessors": _assumed("assessors"),
-            "caseload_per_assessor": _assumed("caseload_per_assessor"),
-            "withdrawal_probability": Commented(round(sum(f.value for f in withdrawn) / applications, 3), (
-                "withdrawn by applicant or service, of applications decided: "
-                + "; ".join(f.cite() for f in [*withdrawn, approved, rejected]))),
-        },
-        "panel": {
-            "sittings_per_month": _figure(figures, "panel_sittings_per_month", whole=True),
-            "cases_per_sitting": _figure(figures, "panel_cases_per_sitting", whole=True),
-            "approval_probability": Commented(round(approved.value / (approved.value + rejected.value), 3), (
-                f"approved of those to panel: {approved.cite()}; {rejected.cite()}")),
-            "decision_delay_days": _figure(figures, "panel_decision_delay_days"),
-        },
-    }
-
-
 def _breakdowns(hazard: BreakdownHazard, placed: list) -> dict:
     everywhere = _rate(hazard.breakdowns.values(), hazard.exposure_years.values())
     events_shown = shown_table(breakdowns_by_source(hazard))  # they add up to the total the basis gives
@@ -352,13 +311,3 @@ def breakdown_source(hazard: BreakdownHazard, name: str) -> str | None:
 def _rate(events, exposures) -> float:
     total_exposure = sum(sum(by_band.values()) for by_band in exposures)
     return sum(sum(by_band.values()) for by_band in events) / total_exposure if total_exposure else 0.0
-
-
-def _figure(figures, name: str, whole: bool = False) -> Commented:
-    figure = figures[name]
-    return Commented(round(figure.value) if whole else figure.value, figure.cite())
-
-
-def _assumed(name: str) -> Commented:
-    value, note = ASSUMED[name]
-    return Commented(value, f"assumption: docs/assumptions.md {note}")

@@ -13,6 +13,7 @@ import numpy as np
 from scipy import optimize, stats
 
 FAMILIES = ("exponential", "lognormal", "gamma")
+HESSIAN_STEP = 1e-4
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class DurationFit:
     cv: float
     log_likelihood: float
     aic: float
+    log_mean_se: dict[str, float]  # standard error of each group's log mean, from the observed information
 
 
 def fit_all_families(durations: Durations, groups: tuple[str, ...]) -> dict[str, DurationFit]:
@@ -49,7 +51,34 @@ def fit_family(family: str, durations: Durations, groups: tuple[str, ...]) -> Du
         cv=float(fitted.std()[0] / means[0]),
         log_likelihood=float(-result.fun),
         aic=float(2 * len(start) + 2 * result.fun),
+        log_mean_se=dict(zip(groups, _log_mean_se(family, result.x, durations, len(groups)))),
     )
+
+
+def _log_mean_se(family, params, durations, n_groups) -> list[float]:
+    """Delta-method standard errors of each group's log mean, from the inverse of the negative log-likelihood's
+    Hessian (central differences); zero where the Hessian cannot be inverted."""
+    def log_means(x):
+        return np.log(_distribution(family, x[:n_groups], x[n_groups:]).mean())
+
+    with np.errstate(all="ignore"):
+        hessian = _numeric_hessian(lambda x: _negative_log_likelihood(x, family, durations), params)
+        gradient = np.array([(log_means(params + step) - log_means(params - step)) / (2 * HESSIAN_STEP)
+                             for step in np.eye(len(params)) * HESSIAN_STEP]).T
+    if not np.all(np.isfinite(hessian)) or np.linalg.cond(hessian) > 1e12:
+        return [0.0] * n_groups
+    variances = np.einsum("gi,ij,gj->g", gradient, np.linalg.inv(hessian), gradient)
+    return [float(np.sqrt(v)) if v > 0 else 0.0 for v in variances]
+
+
+def _numeric_hessian(function, x) -> np.ndarray:
+    steps = np.eye(len(x)) * HESSIAN_STEP
+    hessian = np.empty((len(x), len(x)))
+    for i, a in enumerate(steps):
+        for j, b in enumerate(steps[: i + 1]):
+            value = (function(x + a + b) - function(x + a - b) - function(x - a + b) + function(x - a - b))
+            hessian[i, j] = hessian[j, i] = value / (4 * HESSIAN_STEP**2)
+    return hessian
 
 
 def _distribution(family, log_scale, log_shape):

@@ -98,7 +98,8 @@ class SiblingGroups:
         """Place a group's children; whether they are all placed together."""
         placements = self.model.placements
         group = [child for child in children if child.need != "residential"]
-        placed = len(group) > 1 and self.strategy != "separate" and self._together(group, day)
+        if len(group) > 1 and self.strategy != "separate":
+            self._together(group, day)
         for child in children:
             if child.option is None:
                 placements.match(child, day)

@@ -1,7 +1,8 @@
-"""The calibration report written beside a calibrated scenario: report.md listing every figure with its
-basis, the fit, the figures from outside the return and the data quality, and charts of observed against
-fitted times in care, entries by month and the placement mix at the census; and a back-test's report.md
-and charts of observed against projected counts. Counts of 1 to 4 are suppressed."""
+"""The calibration report written beside a calibrated scenario: report.md opening with any warning that the
+data cannot be trusted, then listing every figure with its basis, the fit, the carer pool's implied path,
+the figures from outside the return and the data quality, and charts of observed against fitted times in
+care, entries by month, the placement mix at the census and the carer pool; and a back-test's report.md and
+charts of observed against projected counts. Counts of 1 to 4 are suppressed."""
 
 import math
 import textwrap
@@ -19,8 +20,11 @@ from calibration.disclosure import HIDDEN, NOTE, SMALLEST_SHOWN, blanked, is_sma
 from calibration.estimate import duration_observations
 from calibration.observed import entries_by_month
 from calibration.scenario_writer import breakdown_source, breakdowns_by_source
+from calibration.supply import HOUSEHOLDS
 from calibration.survival import distribution, product_limit
 from sim.model.ages import DAYS_PER_YEAR
+from sim.model.calendar import Calendar
+from sim.scenario.uncertainty import BAND_WORDING, bands
 from sim.report.charts import (
     BAR_PANEL_IN,
     COLOURS,
@@ -31,7 +35,9 @@ from sim.report.charts import (
 )
 
 OBSERVED, FITTED = "Observed", "Fitted"
-MEASURES = {"children_in_care": "Children in care", "placed_out_of_county": "Children placed out of county"}
+MEASURES = {"children_in_care": "Children in care", "placed_out_of_county": "Children placed out of county",
+            "in_house_households": "In-house foster households"}
+IN_BALANCE = 0.15  # an equilibrium within 15% of the start: the pool neither grows nor shrinks much by itself
 LABELS = {
     "in_house_fostering": "In-house foster care",
     "ifa": "IFA foster care",
@@ -103,7 +109,7 @@ class SurvivalSpec:
 
 def write_report(calibration, directory: Path, scenario_file: str) -> None:
     specs = [spec for spec in (_durations_chart(calibration), _entries_chart(calibration),
-                               _placement_chart(calibration)) if spec is not None]
+                               _placement_chart(calibration), _pool_chart(calibration)) if spec is not None]
     for spec in specs:
         write_chart(spec, Path(directory) / "charts")
     (Path(directory) / "report.md").write_text(_report(calibration, specs, scenario_file), encoding="utf-8")
@@ -123,33 +129,41 @@ def _backtest_chart(result, metric: str) -> ChartSpec:
     observed = shown_part(flat_series(rows["date"], blanked(rows["observed"], table=False).to_numpy()))
     projected = rows[["date", "p10", "p50", "p90"]]
     area, replicated = result.calibration.scenario.area, result.calibration.scenario.replications
-    title = (f"{MEASURES[metric]} fell inside the projected range in {score['coverage']:.0%} of months"
+    households = metric == "in_house_households"
+    points, when = ("31 Marches", "at 31 March") if households else ("months", "at month end")
+    observed_from = " (the council's own figures)" if households else ""
+    blanks = "" if households else " Months observing 1 to 4 children are left blank, and left out of both scores."
+    title = (f"{MEASURES[metric]} fell inside the projected range in {score['coverage']:.0%} of {points}"
              if score["months"] else f"{MEASURES[metric]}: no month can be compared (each observes 1 to 4 children)")
     subtitle = (
-        f"{MEASURES[metric]} at month end, {area}, {rows['date'].iloc[0]:%b %Y} to {rows['date'].iloc[-1]:%b %Y}: "
-        f"observed, and projected from the data before {result.as_of}. Projected line: median of {replicated} runs; "
-        f"band: 10th to 90th percentile. Mean absolute percentage error {_percent(score['mape'])}. Months observing 1 to 4 "
-        "children are left blank, and left out of both scores."
+        f"{MEASURES[metric]} {when}, {area}, {rows['date'].iloc[0]:%b %Y} to {rows['date'].iloc[-1]:%b %Y}: "
+        f"observed{observed_from}, and projected from the data before {result.as_of}. Projected line: median of "
+        f"{replicated} runs; band: 10th to 90th percentile, {BAND_WORDING[bands(result.calibration.scenario)]}. "
+        f"Mean absolute percentage error {_percent(score['mape'])}.{blanks}"
     )
-    alt = (f"Line chart. {title}. {subtitle} Projected median {rows['p50'].iloc[0]:,.0f} in the first month and "
-           f"{rows['p50'].iloc[-1]:,.0f} in the last.")
+    alt = (f"Line chart. {title}. {subtitle} Projected median {rows['p50'].iloc[0]:,.0f} at the first point and "
+           f"{rows['p50'].iloc[-1]:,.0f} at the last.")
     series = (("Projected", projected), (OBSERVED, observed)) if not observed.empty else (("Projected", projected),)
     return ChartSpec(f"backtest_{metric}", title, subtitle, f"SSDA903 return ({Path(result.history.source).name}); "
-                     "sufficiency backtest", "Children", series, alt)
+                     "sufficiency backtest", "Households" if households else "Children", series, alt)
 
 
 def _backtest_report(result, specs) -> str:
     calibration, history = result.calibration, result.history
+    households = "in_house_households" in set(result.scores["metric"])
     not_compared = [] if "placed_out_of_county" in set(result.scores["metric"]) else [
         "Children placed out of county are not compared: the return does not say which placements are out of county."]
     sections = [
         f"# Back-test of {calibration.scenario.area} from {result.as_of}",
+        *warnings_section(calibration.warnings),
         f"Calibrated on the data from {history.window_start.date()} to the day before {result.as_of} "
         f"(`scenario.yaml`, its report in `{report_directory(Path('scenario.yaml')).name}/`), projected with "
         f"{calibration.scenario.replications} replications to {history.window_end.date()} and compared with what the "
-        "data show at each month end (`comparison.csv`). Coverage: share of months observed inside the projected "
-        "10-90% band. MAPE: mean absolute percentage error of the projected median, over months observing any child. "
-        + NOTE,
+        "data show at each month end" + (", and with the in-house households the council's own figures give at "
+                                         "each 31 March" if households else "") +
+        " (`comparison.csv`). Coverage: share of months (or 31 Marches) observed inside the projected "
+        f"10-90% band, which carries {BAND_WORDING[bands(calibration.scenario)]}. MAPE: mean absolute percentage "
+        "error of the projected median, over months observing any child. " + NOTE,
         markdown_table(["measure", "months", "coverage", "MAPE"], [
             [MEASURES[row.metric], row.months, _percent(row.coverage), _percent(row.mape, 1)]
             for row in result.scores.itertuples()
@@ -172,6 +186,7 @@ def _report(calibration, specs, scenario_file: str) -> str:
         f"Scenario: `{scenario_file}`, starting {calibration.scenario.start_date} from the census of "
         f"{census.census_date}. Data window {history.window_start.date()} to {history.window_end.date()}. "
         f"{NOTE} The scenario file itself holds exact counts for the model: do not publish it as is.",
+        *warnings_section(calibration.warnings),
         "## Figures in the scenario",
         markdown_table(["key", "value", "basis or source"], [
             [key, _value(node.value, node.counts, hidden.get(key, ())), node.comment]
@@ -182,13 +197,15 @@ def _report(calibration, specs, scenario_file: str) -> str:
             ["duration scale (times in care)", f"{free.duration_scale.value:g}", free.duration_scale.note],
             ["in-house occupancy", f"{free.occupancy.value:g}", free.occupancy.note],
         ]),
+        "## The carer pool",
+        *_pool_section(calibration),
         "## Entries by collection year",
         markdown_table(["year", "entries"], list(entries_by_year.items())),
         f"## Children in care on {census.census_date}, as the return records their placements",
         markdown_table(["placement", "children"], [[LABELS[name], n] for name, n in shown_table(_totals(census)).items()]),
         "## Figures from outside the return",
         markdown_table(["parameter", "value", "area", "period", "source", "strength"], [
-            [f.parameter, f.written, f.area, f.period, f.source, f.strength] for f in calibration.figures.values()
+            [f.parameter, f.written, f.area, f.period, f.source, f.strength] for f in calibration.figures.listed()
         ]),
         "## Data quality",
         "\n".join(f"- {line}" for line in history.quality.lines()),
@@ -196,6 +213,37 @@ def _report(calibration, specs, scenario_file: str) -> str:
         *map(chart_section, specs),
     ]
     return "\n\n".join(sections) + "\n"
+
+
+def warnings_section(warnings) -> list[str]:
+    """The warnings first, where a reader starts: the data may not support what follows."""
+    if not warnings:
+        return []
+    return ["## Warnings: the data may not be trusted", "\n".join(f"- **{warning}**" for warning in warnings)]
+
+
+def _pool_section(calibration) -> list[str]:
+    balance, years = calibration.balance, calibration.scenario.horizon_years
+    change = balance.equilibrium / balance.households - 1 if balance.households else math.inf
+    verdict = ("in balance: it neither grows nor shrinks much by itself" if abs(change) <= IN_BALANCE else
+               f"{'growing' if change > 0 else 'shrinking'} by itself towards {balance.equilibrium:,.0f} households, "
+               f"{abs(change):.0%} {'above' if change > 0 else 'below'} its start: the projection includes that change")
+    observed = calibration.figures.series(HOUSEHOLDS)
+    table = [markdown_table(["31 March", "households (the council's figures)"], [
+        [f"{date:%Y}", f"{figure.value:,.0f}"] for date, figure in observed.items()])] if observed else []
+    return [
+        f"The scenario's own rates keep the in-house pool {verdict}. Where its approvals a year come from: "
+        f"{balance.basis}.",
+        markdown_table(["measure", "value"], [
+            ["households at the start", f"{balance.households:,}"],
+            ["approvals a year", f"{balance.approvals_per_year:.1f}"],
+            ["households leaving a year, per household (every reason)", f"{balance.leaving_rate:.3f}"],
+            ["equilibrium: approvals a year / leaving rate", f"{balance.equilibrium:,.0f} households"],
+            ["time constant: 1 / leaving rate", f"{balance.time_constant_years:.1f} years"],
+            [f"households after {years:g} years", f"{float(balance.households_at(years)):,.0f}"],
+        ]),
+        *table,
+    ]
 
 
 def chart_section(spec) -> str:
@@ -361,6 +409,30 @@ def _placement_chart(calibration):
     values = ", ".join(f"{LABELS[option]} {n}" for option, n in bars.items())
     alt = f"Bar chart. {title}. {subtitle} {values}."
     return BarSpec("placement_mix", title, subtitle, _source(calibration), "Children", frame, alt)
+
+
+def _pool_chart(calibration):
+    """The pool's path implied by the scenario's rates from its start, after the council's own counts if any."""
+    balance, scenario = calibration.balance, calibration.scenario
+    dates = Calendar.for_scenario(scenario).month_ends()
+    years = np.array([(date - scenario.start_date).days / DAYS_PER_YEAR for date in dates])
+    path = [("Implied by the rates", flat_series(pd.to_datetime(pd.Series(dates)), balance.households_at(years)))]
+    observed = calibration.figures.series(HOUSEHOLDS)
+    if observed:
+        counts = pd.Series({date: figure.value for date, figure in observed.items()})
+        path.insert(0, (OBSERVED, flat_series(pd.to_datetime(pd.Series(counts.index)), counts.to_numpy())))
+    end = float(balance.households_at(years[-1]))
+    change = end / balance.households - 1 if balance.households else 0.0
+    title = ("The scenario's own rates keep the in-house carer pool about level" if abs(change) <= IN_BALANCE / 2 else
+             f"The scenario's own rates {'grow' if change > 0 else 'shrink'} the in-house carer pool from "
+             f"{balance.households:,} to {end:,.0f} households")
+    subtitle = (f"In-house foster households, {scenario.area}, {dates[0]:%b %Y} to {dates[-1]:%b %Y}: "
+                f"{balance.households:,} at the start, {balance.approvals_per_year:.1f} approvals a year, "
+                f"{balance.leaving_rate:.1%} leaving a year; equilibrium {balance.equilibrium:,.0f} households, "
+                f"time constant {balance.time_constant_years:.1f} years (closed form, central values)."
+                + (" Observed: the council's figures at 31 March." if observed else ""))
+    alt = f"Line chart. {title}. {subtitle}"
+    return ChartSpec("carer_pool", title, subtitle, _source(calibration), "Households", tuple(path), alt)
 
 
 def flat_series(dates, values) -> pd.DataFrame:

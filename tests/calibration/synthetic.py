@@ -90,31 +90,48 @@ class Placement:
 def write_return(directory, truth: Truth, seed: int, with_location: bool = True) -> dict:
     """Write YYYY-episodes.csv and YYYY-header.csv; return the true census of children in care on the last day."""
     rng = random.Random(seed)
-    episodes, header = _simulate(truth, rng)
+    return write_tables(directory, truth, *_simulate(truth, rng), with_location)
+
+
+def write_tables(directory, truth, episodes: list, header: list, with_location: bool = True) -> dict:
+    """Write the episode and header rows as one file pair per collection year of `truth`'s window; return the
+    true census of children in care on its last day."""
     episodes = pd.DataFrame(episodes)
     header = pd.DataFrame(header).set_index("CHILD")
     if not with_location:
         episodes = episodes.drop(columns="PL_LOCATION")
     for year in range(truth.first_year, truth.first_year + truth.years):
-        _write_year(directory, year, episodes, header)
-    return _census(episodes, header, truth.window_end)
+        write_year(directory, year, episodes, header)
+    return true_census(episodes, header, truth.window_end)
+
+
+def first_day(truth) -> dt.date:
+    return truth.window_start - dt.timedelta(days=round(truth.burn_in_years * DAYS_PER_YEAR))
+
+
+def child_ids():
+    return (str(number) for number in itertools.count(123_456_789, 7))
 
 
 def _simulate(truth, rng):
     episodes, header = [], []
-    first_day = truth.window_start - dt.timedelta(days=round(truth.burn_in_years * DAYS_PER_YEAR))
-    ids = itertools.count(123_456_789, 7)
-    for entry in _poisson_days(first_day, truth.window_end, truth.entries_per_year, rng):
-        child = str(next(ids))
+    ids = child_ids()
+    for entry in _poisson_days(first_day(truth), truth.window_end, truth.entries_per_year, rng):
+        child = next(ids)
         dob = _child_chain(truth, rng, child, entry, episodes)
-        header.append(_header_row(child, dob, rng))
-    for entry in _poisson_days(first_day, truth.window_end, truth.short_break_children_per_year, rng):
-        child = str(next(ids))
-        dob = entry - dt.timedelta(days=rng.randrange(5 * 365, 17 * 365))
-        episodes.append(_episode(child, entry, "S", Placement("other", "U4", "PR1", "IN"), rng, ls="V3"))
-        _close(episodes[-1], entry + dt.timedelta(days=2), "E8", None)
-        header.append(_header_row(child, dob, rng))
+        header.append(header_row(child, dob, rng))
+    add_short_breaks(truth, rng, ids, episodes, header)
     return episodes, header
+
+
+def add_short_breaks(truth, rng, ids, episodes: list, header: list) -> None:
+    """Short-break children (LS V3), whom the estimators must leave out."""
+    for entry in _poisson_days(first_day(truth), truth.window_end, truth.short_break_children_per_year, rng):
+        child = next(ids)
+        dob = entry - dt.timedelta(days=rng.randrange(5 * 365, 17 * 365))
+        episodes.append(episode_row(child, entry, "S", Placement("other", "U4", "PR1", "IN"), rng, ls="V3"))
+        close_episode(episodes[-1], entry + dt.timedelta(days=2), "E8", None)
+        header.append(header_row(child, dob, rng))
 
 
 def _poisson_days(first_day, last_day, per_year, rng):
@@ -132,9 +149,9 @@ def _child_chain(truth, rng, child, entry, episodes):
     age_years = rng.uniform(BAND_LOWER_AGE[band], BAND_UPPER_AGE[band])
     dob = entry - dt.timedelta(days=int(age_years * DAYS_PER_YEAR))
     residential = rng.random() < truth.residential_share[band]
-    exit_day = min(entry + _days(_lognormal_years(truth.mean_years[band], truth.cv, rng)), _birthday(dob, 18))
+    exit_day = min(entry + _days(lognormal_years(truth.mean_years[band], truth.cv, rng)), birthday(dob, 18))
     placement = _placement(truth, rng, residential)
-    episodes.append(_episode(child, entry, "S", placement, rng))
+    episodes.append(episode_row(child, entry, "S", placement, rng))
     while True:
         start = episodes[-1]["_start"]
         rates = [truth.breakdowns_per_year[placement.option], truth.planned_moves_per_year, truth.legal_changes_per_year]
@@ -142,16 +159,16 @@ def _child_chain(truth, rng, child, entry, episodes):
         kind = waits.index(min(waits))
         event_day = start + max(_days(waits[kind]), dt.timedelta(days=1))
         if event_day >= exit_day:
-            _close(episodes[-1], exit_day, "E8" if exit_day == _birthday(dob, 18) else "E11", None)
+            close_episode(episodes[-1], exit_day, "E8" if exit_day == birthday(dob, 18) else "E11", None)
             return dob
         if kind == 2:
-            _close(episodes[-1], event_day, "X1", None)
-            episodes.append(_episode(child, event_day, "L", placement, rng))
+            close_episode(episodes[-1], event_day, "X1", None)
+            episodes.append(episode_row(child, event_day, "L", placement, rng))
         else:
             reasons = BREAKDOWN_REASONS if kind == 0 else PLANNED_REASONS
-            _close(episodes[-1], event_day, "X1", rng.choice(reasons))
+            close_episode(episodes[-1], event_day, "X1", rng.choice(reasons))
             placement = _placement(truth, rng, residential)
-            episodes.append(_episode(child, event_day, "P", placement, rng))
+            episodes.append(episode_row(child, event_day, "P", placement, rng))
 
 
 def _placement(truth, rng, residential):
@@ -169,7 +186,7 @@ def _placement(truth, rng, residential):
     return Placement("ifa_out_of_county" if out else "ifa_in_county", "U4", "PR4", location)
 
 
-def _episode(child, start, rne, placement, rng, ls="C2"):
+def episode_row(child, start, rne, placement, rng, ls="C2"):
     districts = IN_COUNTY_DISTRICTS if placement.location == "IN" else OUT_OF_COUNTY_DISTRICTS
     return {
         "CHILD": child,
@@ -192,11 +209,11 @@ def _episode(child, start, rne, placement, rng, ls="C2"):
     }
 
 
-def _close(episode, end, rec, reason):
+def close_episode(episode, end, rec, reason):
     episode.update(_end=end, DEC=end.strftime("%d/%m/%Y"), REC=rec, REASON_PLACE_CHANGE=reason or "")
 
 
-def _header_row(child, dob, rng):
+def header_row(child, dob, rng):
     return {
         "CHILD": child,
         "_dob": dob,
@@ -209,7 +226,7 @@ def _header_row(child, dob, rng):
     }
 
 
-def _write_year(directory, year, episodes, header):
+def write_year(directory, year, episodes, header):
     year_start, year_end = dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
     ended = episodes["_end"].map(lambda end: end is not None and end <= year_end)
     in_year = (episodes["_start"] <= year_end) & episodes["_end"].map(lambda end: end is None or end >= year_start)
@@ -220,7 +237,7 @@ def _write_year(directory, year, episodes, header):
     children[HEADER_COLUMNS].to_csv(directory / f"{year}-header.csv", index=False)
 
 
-def _census(episodes, header, date):
+def true_census(episodes, header, date):
     """Children in care on `date` (LS V3 aside) by option and age band on that date."""
     current = episodes[
         (episodes["LS"] != "V3")
@@ -234,7 +251,7 @@ def _census(episodes, header, date):
     return census
 
 
-def _lognormal_years(mean, cv, rng):
+def lognormal_years(mean, cv, rng):
     sigma2 = math.log(1 + cv**2)
     return rng.lognormvariate(math.log(mean) - sigma2 / 2, math.sqrt(sigma2))
 
@@ -243,7 +260,7 @@ def _days(years):
     return dt.timedelta(days=round(years * DAYS_PER_YEAR))
 
 
-def _birthday(dob, age):
+def birthday(dob, age):
     """As pandas' DateOffset does it: a 29 February birthday falls on 28 February in other years."""
     day = 28 if (dob.month, dob.day) == (2, 29) else dob.day
     return dob.replace(year=dob.year + age, day=day)

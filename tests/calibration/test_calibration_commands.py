@@ -10,6 +10,7 @@ from calibration.observed import OBSERVED_METRICS
 from sim.cli import main
 from sim.model.calendar import Calendar
 from sim.scenario.files import load_scenario
+from sim.scenario.uncertainty import central
 from tests.conftest import run_values
 
 
@@ -26,7 +27,7 @@ def test_both_commands_exit_0_and_say_what_they_wrote(run):
 
 def test_the_calibrated_scenario_validates_and_runs(run, tmp_path):
     scenario = load_scenario(run.out / "baseline.yaml", ["horizon_years=1", "replications=2"])
-    assert scenario.initial_state.counts() and scenario.demand.entries_per_year > 0
+    assert scenario.initial_state.counts() and central(scenario).demand.entries_per_year > 0
     in_care = run_values(scenario)["children_in_care"]
     assert in_care.shape == (2, 12) and (in_care > 0).all()
 
@@ -69,12 +70,16 @@ def test_the_backtest_starts_at_the_as_of_date_and_blanks_small_observed_counts(
         (["backtest", "--as-of", "2017-04-01"], "--as-of: expected a 1 April after 2017-04-01"),
         (["calibrate", "--census-date", "2016-03-31"], "--census-date: expected a date in the data window"),
         (["calibrate", "--fit-replications", "0"], "--fit-replications: expected a whole number of at least 1"),
-        (["calibrate", "--figures", "FIGURES"], "PARAMETER: unknown figure 'weekly_cost_ifa'; did you mean"),
+        (["calibrate", "--figures", "FIGURES"], "line 2: PARAMETER: unknown figure 'weekly_cost_ifa'; did you mean"),
+        (["backtest", "--as-of", "2020-04-01", "--figures", "FIGURES"],
+         "line 3: PERIOD: mainstream_households: expected a collection year such as 2021-22"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path, capsys, extra, expected):
     figures = tmp_path / "figures.csv"
-    figures.write_text("area,parameter,value,unit,period,source,strength\nSurrey,weekly_cost_ifa,900,,,,\n")
+    rows = ("Surrey,weekly_cost_ifa,900,,,,\n" if extra[0] == "calibrate" else
+            "Surrey,mainstream_households,210,,2019-20,,\nSurrey,mainstream_households,212,,2020,,\n")
+    figures.write_text("area,parameter,value,unit,period,source,strength\n" + rows)
     command, *options = extra
     out = tmp_path / "out" / ("baseline.yaml" if command == "calibrate" else "backtest")
     argv = [command, "--ssda903", str(D2I_SAMPLE), "--out", str(out), "--jobs", "1",

@@ -22,8 +22,10 @@ from calibration.estimate import estimate_all, placement_mix
 from calibration.figures import load_figures
 from calibration.history import load_care_history
 from calibration.scenario_writer import Run, rendered, scenario_tree, unfitted
+from calibration.written import central as central_value
 from sim.model.ages import AGE_BANDS
 from sim.scenario.files import load_scenario
+from sim.scenario.uncertainty import central
 
 FIGURES_HEADER = "area,parameter,value,unit,period,source,strength\n"
 RUN = Run("test", "Southwark", "", 12, 2, 1)
@@ -61,11 +63,15 @@ def test_commented_yaml_reads_back_as_written():
 
 def test_the_written_scenario_loads_and_carries_the_known_parameters(synthetic_calibration, truth, synthetic_return):
     calibration, path = synthetic_calibration
-    scenario = load_scenario(path)
+    written = load_scenario(path)
+    scenario = central(written)
     demand = scenario.demand
     assert scenario.start_date == dt.date(2021, 4, 1)
     assert demand.entries_per_year == pytest.approx(truth.entries_per_year, rel=0.07)
     assert abs(demand.trend_per_year) < 0.05
+    # Each range is central +- sqrt(7) standard errors: the truth lies inside unless the estimate is 2.6 SE off.
+    entries, trend = written.demand.entries_per_year, written.demand.trend_per_year
+    assert entries.low < truth.entries_per_year < entries.high and trend.low < 0.0 < trend.high
     assert demand.duration_in_care.distribution == "lognormal"
     assert demand.duration_in_care.cv == pytest.approx(truth.cv, rel=0.15)
     assert demand.kinship_share == pytest.approx(truth.kinship_share, abs=0.03)
@@ -76,7 +82,7 @@ def test_the_written_scenario_loads_and_carries_the_known_parameters(synthetic_c
     census = {option: {band: n for band, n in by_band.items() if n} for option, by_band in synthetic_return[1].items()}
     assert scenario.initial_state.counts() == census
     assert abs(calibration.free.duration_scale.value - 1) < 0.1
-    assert calibration.free.occupancy.note.startswith("fitted to placed out of county")
+    assert calibration.free.occupancy.note.startswith("fitted to children in in-house foster care")
     assert scenario.disclosure.real_data  # its packs suppress small counts
 
 
@@ -145,14 +151,15 @@ def test_a_range_is_used_at_its_mid_point():
     assert load_figures()["weekly_cost_council_childrens_home"].value == (3177 + 4294) / 2
 
 
-@pytest.mark.parametrize("fitted, held", [(-1.0, -0.5), (0.9, 0.5)])
-def test_a_trend_beyond_the_schemas_bounds_is_held_to_them_and_said_so(southwark, fitted, held):
+@pytest.mark.parametrize("fitted, bounded", [(-0.5, -0.2), (0.35, 0.2), (-1.0, -0.2)])
+def test_a_trend_beyond_20_percent_a_year_is_bounded_and_said_so(southwark, fitted, bounded):
     estimates, census = southwark
-    extreme = replace(estimates, entries=replace(estimates.entries, trend_per_year=fitted))
-    tree = scenario_tree(extreme, census, load_figures(), unfitted(load_figures()), RUN)
+    steep = replace(estimates, entries=replace(estimates.entries, trend_per_year=fitted))
+    tree = scenario_tree(steep, census, load_figures(), unfitted(load_figures()), RUN)
     trend = tree["demand"]["trend_per_year"]
-    assert trend.value == held and f"fitted {fitted:.3f}, held to the schema's bound of 0.5" in trend.comment
-    assert rendered(tree, "", "t")[1].demand.trend_per_year == held
+    assert central_value(trend.value) == bounded and f"fitted {fitted:.3f}, bounded" in trend.comment
+    written = central(rendered(tree, "", "t")[1]).demand.trend_per_year
+    assert written == bounded
 
 
 def test_the_fitted_entry_rate_integrates_to_each_years_fitted_count(southwark):

@@ -15,6 +15,8 @@ import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import yaml
 from hypothesis import strategies as st
 
@@ -25,7 +27,7 @@ BASELINE_TEXT = (SCENARIOS / "baseline.yaml").read_text(encoding="utf-8")
 BASELINE = yaml.safe_load(BASELINE_TEXT)
 CASE_SECONDS = 120  # generous on a busy two-core machine: a hang is minutes, not seconds
 TINY = ["--replications", "1", "--set", "horizon_years=0.25", "--jobs", "1", "--yes"]
-RUN_OUTPUTS = ("manifest.json", "scenario.yaml", "summary.csv", "timeseries.csv", "charts/out_of_county.png",
+RUN_OUTPUTS = ("manifest.json", "scenario.yaml", "summary.csv", "timeseries.parquet", "charts/out_of_county.png",
                "pack.html", "pack.xlsx")
 NON_FINITE = {"nan", "inf", "-inf", "infinity", "-infinity"}
 REQUIRED = {"name", "start_date", "horizon_years", "seed", "demand", "placements", "matching", "carers",
@@ -302,3 +304,5 @@ def _complete_and_finite(out: Path, case: Case) -> None:
     for path in out.rglob("*.csv"):
         cells = {cell.strip().lower() for line in path.read_text().splitlines() for cell in line.split(",")}
         assert not cells & NON_FINITE, (case, path.name)
+    values = pd.read_parquet(out / "timeseries.parquet").select_dtypes("number").to_numpy(dtype=float)
+    assert np.isfinite(values).all(), (case, "timeseries.parquet")
