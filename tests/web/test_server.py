@@ -175,9 +175,12 @@ def test_ten_runs_submitted_at_once_all_finish(folders):
 def test_a_failing_run_shows_its_one_line_error_and_the_server_goes_on(client, served):
     _, queue, (shipped, _, _) = served
     (shipped / "later_broken.yaml").write_text("extends: baseline.yaml\nname: later_broken\n")
+    busy = queue.submit("run", [shipped / "baseline.yaml"], 20)  # the worker runs this while the file changes
     job = queue.submit("run", [shipped / "later_broken.yaml"], 1)
-    (shipped / "later_broken.yaml").write_text("extends: baseline.yaml\nname: later_broken\nhorizon_years: -1\n")
+    (shipped / "broken.tmp").write_text("extends: baseline.yaml\nname: later_broken\nhorizon_years: -1\n")
+    (shipped / "broken.tmp").replace(shipped / "later_broken.yaml")  # valid when queued, broken when run
     wait_for(queue)
+    assert busy.state == "done"
     assert job.state == "failed" and "horizon_years" in job.error and "\n" not in job.error
     assert "horizon_years" in client.get(f"/jobs/{job.id}").text
     after = queue.submit("run", [shipped / "baseline.yaml"], 1)
