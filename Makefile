@@ -13,10 +13,10 @@ help:  ## list the targets
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,distributed]'
+	$(BIN)/python -m pip install --quiet -e '.[test,distributed,web]'
 	touch $(STAMP)
 
-install: $(STAMP)  ## create .venv and install the package with its test tools and Dask
+install: $(STAMP)  ## create .venv and install the package with its test tools, Dask and the web extra
 
 run: $(STAMP)  ## run SCENARIO (default the baseline) into outputs/<name>/
 	$(BIN)/sufficiency run $(SCENARIO) --force

@@ -22,6 +22,7 @@ from sim.run.fit import fit, parse_free, refuse_existing, write_fit
 from sim.run.interrupts import Terminated, described, exit_code, terminate_raises
 from sim.run.observed import read_observed
 from sim.run.outputs import (
+    across_scenarios,
     default_comparison_dir,
     default_out_dir,
     write_comparison,
@@ -83,10 +84,7 @@ def compare_command(args) -> int:
     jobs = _jobs(args.jobs)
     target(out_dir, args.force)
     _agreed(run_cost([for_mode(scenario, args.uncertainty) for scenario in paired], jobs), args, args.base)
-    order = [scenario.name for scenario in paired]
-    bar = _progress(args)
-    progress = (lambda done, total, name: bar(order.index(name) * total + done, len(order) * total, name)
-                ) if bar else None
+    progress = across_scenarios(_progress(args), [scenario.name for scenario in paired])
     with open_executor(args.executor, jobs, args.scheduler) as executor:
         write_comparison(paired, as_written, out_dir, jobs, progress, executor, present, args.uncertainty,
                          args.csv, _invocation(args), args.force)
@@ -153,6 +151,16 @@ def describe_command(args) -> int:
     if args.resolved:
         print(f"\n# {args.scenario} after extends and --set:")
         print(scenario_yaml(scenario), end="")
+    return 0
+
+
+def serve_command(args) -> int:
+    try:
+        from sim.web.server import serve  # the web extra: only this command needs it
+    except ImportError:
+        raise InputError("serve", "", "needs the web extra: pip install 'sufficiency[web]'") from None
+    serve(args.host, args.port, Path(args.scenarios), Path(args.results), _jobs(args.jobs), args.executor,
+          args.scheduler, args.open, args.allow_remote)
     return 0
 
 
@@ -341,6 +349,25 @@ def _parser() -> argparse.ArgumentParser:
                          help="override one scenario value before fitting (repeatable)")
     fitting.add_argument("--force", action="store_true", help="replace FILE.yaml if it exists")
     fitting.set_defaults(command=fit_command)
+
+    serving = commands.add_parser("serve", help="the scenario explorer in a browser: open, change, run and compare "
+                                                "scenarios and take their packs (on this machine only)")
+    serving.add_argument("--port", type=int, default=8050, metavar="P", help="port to listen on (default 8050)")
+    serving.add_argument("--host", default="127.0.0.1", metavar="ADDRESS",
+                         help="address to listen on (default 127.0.0.1, this machine only); another needs "
+                              "--allow-remote")
+    serving.add_argument("--allow-remote", action="store_true",
+                         help="let --host serve other machines, though there is no login")
+    serving.add_argument("--scenarios", default="scenarios", metavar="DIR",
+                         help="your scenarios folder, where copies are saved (default scenarios)")
+    serving.add_argument("--results", default="outputs", metavar="DIR",
+                         help="where runs and comparisons write their results (default outputs)")
+    serving.add_argument("--jobs", type=int, metavar="J", help="processes each run uses (default: all cores)")
+    serving.add_argument("--executor", choices=EXECUTORS, default="processes",
+                         help="where replications run: local processes (default) or Dask")
+    serving.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler such as tcp://HOST:8786")
+    serving.add_argument("--open", action="store_true", help="open the explorer in the default browser")
+    serving.set_defaults(command=serve_command)
 
     validate = commands.add_parser("validate", help="check scenario files without running them")
     validate.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml", help="scenario files to check")

@@ -78,6 +78,17 @@ def write_pack(saved, specs: list, out_dir: Path, style) -> None:
     (out_dir / "pack.html").write_text(_html(saved, specs, tables, out_dir / "charts", disclosure), encoding="utf-8")
 
 
+def summary_html(saved) -> str:
+    """The executive summary as the pack shows it (the results page of `sufficiency serve` shows it too)."""
+    return _summary_section(saved, Disclosure.of(saved)).body
+
+
+def headline_html(saved, style) -> str | None:
+    """The headline table as the pack shows it, or None when the results have none."""
+    frame = headline_frame(saved, style)
+    return None if frame is None else _headline_html(saved, _disclosed(Disclosure.of(saved), TABLES[0], frame))
+
+
 def _disclosed(disclosure, table: Table, frame: pd.DataFrame) -> pd.DataFrame:
     if not table.children:
         return frame

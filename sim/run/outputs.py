@@ -91,6 +91,13 @@ def write_comparison(paired: list, as_written: list, out_dir: Path, jobs: int, p
     return Path(out_dir)
 
 
+def across_scenarios(progress, names: list):
+    """A comparison's progress (done, total, scenario name) as progress through all its replications, or None."""
+    if progress is None:
+        return None
+    return lambda done, total, name: progress(names.index(name) * total + done, len(names) * total, name)
+
+
 @contextlib.contextmanager
 def _timeseries(staging: Path, compared: bool, csv: bool):
     """timeseries.parquet, and timeseries.csv from it if `csv`."""

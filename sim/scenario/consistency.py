@@ -31,7 +31,7 @@ def _listed_checks(scenario, source: str, checks) -> None:
         try:
             check(scenario, source)
         except InputError as error:
-            problems.append((error.key, error.expected))
+            problems.extend(error.problems)
     if problems:
         raise listed(source, problems)
 

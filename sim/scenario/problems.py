@@ -60,7 +60,7 @@ def listed(source: str, problems: list) -> InputError:
     text = message + "".join(f"; {other}: {said}" if other else f"; {said}" for other, said in rest)
     if more > 0:
         text += f"; and {more} more problem{'s' * (more > 1)}"
-    return InputError(source, key, text)
+    return InputError(source, key, text, problems)
 
 
 def plain_problems(error: ValidationError, root=None) -> list:
