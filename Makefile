@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SCENARIO ?= scenarios/baseline.yaml
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test test-slow bench bench-sweep fit-baseline clean
+.PHONY: help chromium install run test test-slow bench bench-sweep fit-baseline clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -16,12 +16,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,distributed,web]'
 	touch $(STAMP)
 
+chromium:  ## Debian's chromium for the browser tests (they skip, saying so, where it cannot be installed)
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) \
+		|| echo "chromium could not be installed: the browser tests will skip"
+
 install: $(STAMP)  ## create .venv and install the package with its test tools, Dask and the web extra
 
 run: $(STAMP)  ## run SCENARIO (default the baseline) into outputs/<name>/
 	$(BIN)/sufficiency run $(SCENARIO) --force
 
-test: $(STAMP)  ## the test suite (a few minutes)
+test: $(STAMP) chromium  ## the test suite (a few minutes)
 	$(BIN)/python -m pytest -q
 
 test-slow: $(STAMP)  ## long statistical checks (marked slow)
