@@ -40,6 +40,8 @@ def _written(value) -> str:
         return f"{_written(value['low'])} to {_written(value['high'])}, most likely {_written(value['central'])}"
     if isinstance(value, list):
         return f"{len(value)} listed"
+    if value is None or value == {}:
+        return "none"
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f"{value:,g}"
     return str(value)
