@@ -39,19 +39,19 @@ def test_yaml_syntax_error(tmp_path, capsys):
 
 
 def test_wrong_type(tmp_path, capsys):
-    path = baseline_with(tmp_path, "entries_per_year: 420", "entries_per_year: lots")
+    path = baseline_with(tmp_path, "entries_per_year: {low: 390, central: 440, high: 490}", "entries_per_year: lots")
     message = run_and_capture(capsys, tmp_path, path)
     assert "scenario.yaml: demand.entries_per_year:" in message and "'lots'" in message
 
 
 def test_negative_rate(tmp_path, capsys):
-    path = baseline_with(tmp_path, "entries_per_year: 420", "entries_per_year: -5")
+    path = baseline_with(tmp_path, "entries_per_year: {low: 390, central: 440, high: 490}", "entries_per_year: -5")
     message = run_and_capture(capsys, tmp_path, path)
     assert "demand.entries_per_year" in message and "expected at least 0" in message
 
 
 def test_shares_not_summing_to_one(tmp_path, capsys):
-    path = baseline_with(tmp_path, '"16-17": 0.17', '"16-17": 0.27')
+    path = baseline_with(tmp_path, '"16-17": 0.27', '"16-17": 0.37')
     message = run_and_capture(capsys, tmp_path, path)
     assert "demand.age_mix" in message and "sum to 1" in message
 
@@ -63,7 +63,7 @@ def test_unknown_key_suggests_nearest(tmp_path, capsys):
 
 
 def test_unknown_key_inside_an_option(tmp_path, capsys):
-    path = baseline_with(tmp_path, "    capacity: 100 ", "    capacty: 100 ")
+    path = baseline_with(tmp_path, "    capacity: 47 ", "    capacty: 47 ")
     message = run_and_capture(capsys, tmp_path, path)
     assert "placements.ifa_in_county.capacty" in message and "did you mean 'capacity'" in message
 

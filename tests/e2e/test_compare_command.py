@@ -41,7 +41,7 @@ def scenario_files(tmp_path_factory):
         seed: 5
         replications: 9
         carers:
-          initial_households: 180
+          initial_households: 350
         """)
     again = write(directory, "again.yaml", "extends: base.yaml\nname: base_again\n")
     return base, more, again

@@ -51,5 +51,5 @@ def test_surrey_plan_opens_its_homes_in_phases_and_charges_their_capital():
     base = central(load_scenario(SCENARIOS / "baseline.yaml"))
     column = metric_names(base.placements).index("placed:in_house_childrens_home")
     plan, current = CountyModel(scenario, 0).run()[:, column], CountyModel(base, 0).run()[:, column]
-    assert np.array_equal(plan[:24], current[:24])  # nothing changes for those homes before April 2023
+    assert np.array_equal(plan[:22], current[:22])  # nothing changes for those homes before February 2022's step-down
     assert current.max() <= 28 and plan[-12:].mean() > 45

@@ -8,6 +8,7 @@ from sim.model.children import Child, entry_days, entry_rates
 from sim.model.county import CountyModel
 from sim.model.streams import generator
 from sim.scenario.files import load_scenario, validate_raw
+from sim.scenario.uncertainty import central
 from tests.conftest import SCENARIOS, run_values
 
 
@@ -49,17 +50,18 @@ def scenario_entry_days(scenario, calendar, rng, changes=(), above_rng=None):
 
 
 def test_entries_follow_the_rate_and_trend():
-    scenario = load_scenario(SCENARIOS / "baseline.yaml", ["demand.trend_per_year=0.1", "horizon_years=10"])
+    scenario = central(load_scenario(SCENARIOS / "baseline.yaml", ["demand.trend_per_year=0.1", "horizon_years=10"]))
+    rate = scenario.demand.entries_per_year
     calendar = Calendar.for_scenario(scenario)
     counts = np.array([np.histogram(scenario_entry_days(scenario, calendar, generator(1, r, "entries")),
                                     bins=[0, 365.25, 9 * 365.25, 10 * 365.25])[0] for r in range(200)])
-    assert counts[:, 0].mean() == pytest.approx(420 * 0.1 / np.log(1.1), rel=0.02)
-    assert counts[:, 2].mean() == pytest.approx(420 * 1.1 ** 9 * 0.1 / np.log(1.1), rel=0.02)
+    assert counts[:, 0].mean() == pytest.approx(rate * 0.1 / np.log(1.1), rel=0.02)
+    assert counts[:, 2].mean() == pytest.approx(rate * 1.1 ** 9 * 0.1 / np.log(1.1), rel=0.02)
 
 
 def test_seasonality_peaks_in_the_peak_month():
-    scenario = load_scenario(SCENARIOS / "baseline.yaml",
-                             ["demand.seasonality.amplitude=0.5", "demand.seasonality.peak_month=10", "horizon_years=10"])
+    scenario = central(load_scenario(SCENARIOS / "baseline.yaml", ["demand.seasonality.amplitude=0.5",
+                                                                   "demand.seasonality.peak_month=10", "horizon_years=10"]))
     days = np.concatenate([scenario_entry_days(scenario, Calendar.for_scenario(scenario), generator(2, r, "entries"))
                            for r in range(20)])
     months = (np.datetime64("2020-04-01") + days.astype("timedelta64[D]")).astype("datetime64[M]").astype(int) % 12 + 1
@@ -79,7 +81,8 @@ def test_matching_takes_the_first_option_with_a_vacancy_that_suits_the_age():
     scenario = load_scenario(SCENARIOS / "baseline.yaml", ["initial_state.children_in_care=0", "initial_state.in_house_vacancies=null",
                                                            "carers.initial_households=2", "carers.fit_probability=1",
                                                            "carers.places_per_household={1: 1.0}",
-                                                           "carers.age_range_mix={'0-4': 1.0}"])
+                                                           "carers.age_range_mix={'0-4': 1.0}",
+                                                           "placements.other_in_county.capacity=0"])
     model = CountyModel(scenario, 0)
     model.start()
     placed = [model.placements.match(Child(0.0, age, "family"), 0.0).name for age in (2.0, 12.0, 3.0, 1.0)]

@@ -68,7 +68,7 @@ def test_a_magnitude_beyond_its_bound_is_refused_with_the_bound(override, messag
 def test_a_trend_compounding_beyond_the_bound_is_refused():
     load_scenario(BASELINE, ["demand.trend_per_year=0.1"])
     with pytest.raises(InputError, match=rf"demand.trend_per_year: entries would reach {420 * 1.4 ** 30:,.0f} a year"):
-        load_scenario(BASELINE, ["demand.trend_per_year=0.4", "horizon_years=30"])
+        load_scenario(BASELINE, ["demand.entries_per_year=420", "demand.trend_per_year=0.4", "horizon_years=30"])
 
 
 def test_campaigns_running_together_multiply():
@@ -82,7 +82,7 @@ def test_campaigns_running_together_multiply():
 
 def test_a_capacity_left_out_is_required_not_unlimited(tmp_path):
     text = "".join(line for line in BASELINE.read_text().splitlines(keepends=True)
-                   if not line.startswith(("    capacity: 100 ", "    capacity: 28 ")))
+                   if not line.startswith(("    capacity: 47 ", "    capacity: 28 ")))
     path = tmp_path / "no_capacity.yaml"
     path.write_text(text)
     with pytest.raises(InputError) as raised:

@@ -28,8 +28,8 @@ def test_extends_merges_sections_and_resolves_relative_to_the_file(tmp_path):
     scenario = load_scenario(child)
     assert scenario.name == "more_homes"
     assert scenario.placements["in_house_childrens_home"].capacity == 40
-    assert scenario.placements["ifa_in_county"].capacity == 100
-    assert scenario.demand.entries_per_year == 420
+    assert scenario.placements["ifa_in_county"].capacity == 47
+    assert scenario.demand.entries_per_year == load_scenario(SCENARIOS / "baseline.yaml").demand.entries_per_year
 
 
 def test_set_values_are_yaml_scalars(baseline):
@@ -53,7 +53,7 @@ def test_the_scenario_is_immutable(baseline):
 @pytest.mark.parametrize("override, message", [
     ("placements.in_house_fostering.capacity=10", "in-house capacity comes from carers"),
     ("placements.home_out_of_county.capacity=500", "the last option ('home_out_of_county') must have unlimited capacity"),
-    ("placements.ifa_in_county.capacity=10", "initial_state.children_in_care.ifa_in_county: 95 children exceed the capacity of 10"),
+    ("placements.ifa_in_county.capacity=10", "initial_state.children_in_care.ifa_in_county: 47 children exceed the capacity of 10"),
     ("demand.kinship_share=1.5", "demand.kinship_share: expected at most 1"),
     ("carers.age_range_mix={'9-3': 1.0}", "age range '9-3' must look like 'A-B'"),
     ("demand.duration_in_care.distribution=weibull", "demand.duration_in_care.distribution: expected one of: exponential, lognormal, gamma"),
@@ -164,7 +164,7 @@ UASC = "{entries_per_year: 30, age_mix: {'16-17': 1.0}, duration_in_care: {mean_
      "demand.uasc.matching.0-4: the last option ('ifa_in_county') must have unlimited capacity"),
     ("initial_state.uasc_in_care={ifa_out_of_county: {'16-17': 5}}", "initial_state.uasc_in_care: demand.uasc is needed"),
     ("initial_state.in_house_vacancies=-1", "initial_state.in_house_vacancies: expected at least 0"),
-    ("initial_state.in_house_vacancies=500", "initial_state.in_house_vacancies: 200 in-house children and 500 vacancies make 700 places, which 140 households (carers.initial_households) of 1 to 3 places cannot hold: give at most 220 vacancies"),
+    ("initial_state.in_house_vacancies=700", "initial_state.in_house_vacancies: 308 in-house children and 700 vacancies make 1008 places, which 310 households (carers.initial_households) of 1 to 3 places cannot hold: give at most 622 vacancies"),
     ("initial_state.in_house_vacancies=many", "initial_state.in_house_vacancies: expected a whole number"),
     ("placements.kinship.kind=foster", "placements.kinship.kind: expected one of: family, residential, supported"),
     ("matching.siblings=together", "matching.siblings: expected one of: together_first, together_only, separate"),

@@ -78,7 +78,7 @@ def test_the_scenario_page_groups_levers_with_their_sources(client):
     for group in ("Demand", "Placements and costs", "Carers and recruitment", "Panel", "Breakdowns", "Mockingbird",
                   "Return to county"):
         assert f'data-group="{group}"' in page
-    assert "420 children entering care a year" in page
+    assert "Between 390 and 490 children entering care a year" in page
     assert "figures: england, weekly_cost_ifa_foster_placement, 2021 (CMA)" in page  # the comment beside the key
     assert "45,000 to 70,000, most likely 55,000" in page  # a range as a range
 
