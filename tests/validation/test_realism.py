@@ -12,6 +12,7 @@ from sim.model.county import CountyModel
 from sim.model.metrics import metric_names
 from sim.model.streams import generator
 from sim.scenario.files import load_scenario, validate_raw
+from sim.scenario.uncertainty import central
 from tests.conftest import SCENARIOS, run_values
 from tests.validation.test_erlang_loss import confidence_interval
 
@@ -46,25 +47,22 @@ def years_of(scenario) -> np.ndarray:
 
 
 def doubled_foster_breakdowns(scenario) -> list:
-    rates = scenario.breakdowns.rate_per_year
+    rates = central(scenario).breakdowns.rate_per_year
     return [f"breakdowns.rate_per_year.{option}=" + str({band: 2 * rate for band, rate in rates[option].items()})
             for option in ("in_house_fostering", "ifa_in_county", "ifa_out_of_county", "kinship")]
 
 
 # the census start (issue 10, item 2)
 
-BALANCED = ["horizon_years=0.25", "replications=40", "placements.ifa_in_county.capacity=95",
-            "placements.in_house_childrens_home.capacity=25", "placements.private_home_in_county.capacity=20",
-            "placements.supported_accommodation_in_county.capacity=40",
-            "carers.recruitment.enquiries_per_month=26"]  # 18 approvals a year: the 140 households' leavers
 
 
 def test_month_one_out_of_county_is_within_two_percent_of_the_census_when_rates_are_in_balance(baseline):
-    """Capped options full at the census, the pool's approvals equal to its leavers, and the census vacancies
-    (the baseline's 20%) at the level the vacancy friction keeps: the first month end matches the census."""
+    """The baseline's capped options start full at the census, its pool's approvals equal its leavers, and its
+    census vacancies (20%) are at the level the vacancy friction keeps: the first month end matches the census."""
     census = sum(sum(baseline.initial_state.counts()[option].values()) for option, spec in baseline.placements.items()
                  if spec.location == "out_of_county" and option in baseline.initial_state.counts())
-    values = run_values(load_scenario(SCENARIOS / "baseline.yaml", BALANCED), jobs=2)
+    values = run_values(central(load_scenario(SCENARIOS / "baseline.yaml", ["horizon_years=0.25", "replications=40"])),
+                        jobs=2)
     month_one = values["placed_out_of_county"][:, 0].mean()
     assert abs(month_one / census - 1) <= 0.02, (month_one, census)
 
@@ -142,9 +140,10 @@ def test_siblings_ages_follow_the_age_mix_and_children_enter_at_the_stated_rate(
     assert np.all(np.abs(shares - expected) <= 3 * np.sqrt(expected * (1 - expected) / len(ages)))
     gaps = np.abs(np.array(ages) - np.array(first_ages))
     assert np.median(gaps) < 3.0  # siblings are close in age
-    values = run_values(load_scenario(SCENARIOS / "baseline.yaml", ["replications=20", "horizon_years=2"]), jobs=2)
+    at_central = central(load_scenario(SCENARIOS / "baseline.yaml", ["replications=20", "horizon_years=2"]))
+    values = run_values(at_central, jobs=2)
     low, high = confidence_interval(values["entries"].sum(axis=1) / 2)
-    assert low <= baseline.demand.entries_per_year <= high
+    assert low <= at_central.demand.entries_per_year <= high
 
 
 # carers who leave as carers do
@@ -172,10 +171,11 @@ def test_the_leaving_hazard_by_occupancy_integrates_to_the_stated_rates():
 
 
 def test_the_baselines_leaving_rates_give_the_published_overall_rate(baseline):
-    values = run_values(load_scenario(SCENARIOS / "baseline.yaml", ["replications=16", "horizon_years=3"]), jobs=2)
+    at_central = central(load_scenario(SCENARIOS / "baseline.yaml", ["replications=16", "horizon_years=3"]))
+    values = run_values(at_central, jobs=2)
     household_years = values["in_house_households"].sum(axis=1) / 12
     low, high = confidence_interval(values["deregistrations"].sum(axis=1) / household_years, level=0.95)
-    published = baseline.carers.deregistration_rate_per_year  # figures: england, mainstream_deregistration_rate
+    published = at_central.carers.deregistration_rate_per_year  # figures: england, mainstream_deregistration_rate
     assert low - 0.01 <= published <= high + 0.01
 
 
