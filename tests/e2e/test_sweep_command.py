@@ -177,7 +177,8 @@ def test_shipped_sweeps_are_valid(name, variants):
 def test_a_sample_can_read_the_base_scenarios_own_ranges(tmp_path):
     base = tmp_path / "base.yaml"  # the baseline with its figures ranged by age band given as single numbers
     base.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\nname: base\ntitle: Base\n"
-                    "demand: {duration_in_care: {mean_years: {0-4: 2.8, 5-10: 3.6, 11-15: 2.8, 16-17: 1.5}}}\n"
+                    "demand: {duration_in_care: {mean_years: {0-4: 2.8, 5-10: 3.6, 11-15: 2.8, 16-17: 1.5}},\n"
+                    "         residential_share: {0-4: 0, 5-10: 0.05, 11-15: 0.3, 16-17: 0.15}}\n"
                     "breakdowns: {rate_per_year: {in_house_fostering: 0.1}}\n", encoding="utf-8")
     path = tmp_path / "own.yaml"
     path.write_text(f"base: {base}\nreplications: 2\nseed: 1\n"
@@ -186,7 +187,8 @@ def test_a_sample_can_read_the_base_scenarios_own_ranges(tmp_path):
     sampled = sweep.spec.sample.ranges
     assert sampled["demand.entries_per_year"] == (370, 430) and sampled["mockingbird.breakdown_multiplier"] == (0.6, 1.0)
     assert sampled["breakdowns.step_up_probability"] == (0.03, 0.15)  # bands of one range: one parameter
-    assert not any(key.startswith(("demand.duration_in_care.mean_years", "breakdowns.rate_per_year")) for key in sampled)
+    assert not any(key.startswith(("demand.duration_in_care.mean_years", "demand.residential_share",
+                                   "breakdowns.rate_per_year")) for key in sampled)
     values = {variant.overrides["mockingbird.breakdown_multiplier"] for variant in sweep.of_design("sample")}
     assert all(0.6 <= value <= 1.0 for value in values)
 
