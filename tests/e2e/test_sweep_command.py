@@ -185,7 +185,7 @@ def test_a_sample_can_read_the_base_scenarios_own_ranges(tmp_path):
                     "sample: {method: morris, n: 2, ranges: scenario}\n", encoding="utf-8")
     sweep = load_sweep(path)
     sampled = sweep.spec.sample.ranges
-    assert sampled["demand.entries_per_year"] == (370, 430) and sampled["mockingbird.breakdown_multiplier"] == (0.6, 1.0)
+    assert sampled["demand.entries_per_year"] == (390, 490) and sampled["mockingbird.breakdown_multiplier"] == (0.6, 1.0)
     assert sampled["breakdowns.step_up_probability"] == (0.03, 0.15)  # bands of one range: one parameter
     assert not any(key.startswith(("demand.duration_in_care.mean_years", "demand.residential_share",
                                    "breakdowns.rate_per_year")) for key in sampled)
