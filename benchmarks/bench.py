@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from sim.run.runner import RunShape, replications  # noqa: E402
 from sim.scenario.files import load_scenario  # noqa: E402
+from sim.scenario.uncertainty import central  # noqa: E402
 
 
 def bare_simpy_seconds_per_child(children: int, rate_per_day: float, mean_days: float) -> float:
@@ -82,7 +83,7 @@ def main() -> None:
     for _ in range(args.repeats):
         model_time, children = model_seconds_per_child(scenario)
         model_times.append(model_time)
-        bare_times.append(bare_simpy_seconds_per_child(children, scenario.demand.entries_per_year / 365.25,
+        bare_times.append(bare_simpy_seconds_per_child(children, central(scenario).demand.entries_per_year / 365.25,
                                                        MEAN_DAYS_IN_CARE))
     model_time, bare_time = min(model_times), min(bare_times)
     print(f"scenario: {args.scenario} ({args.replications} replications, one process, best of {args.repeats})")
