@@ -28,9 +28,20 @@ def _chart(result, metric: str) -> ChartSpec:
     subtitle = (f"{_measure(metric)} at month end, {band['date'].iloc[0]:%B %Y} to {band['date'].iloc[-1]:%B %Y}. "
                 f"Line: median of {result.replications} runs of the fitted scenario; band: 10th to 90th "
                 f"percentile; observed points joined by a line.")
+    shown = _value_text(metric)
+    alt = (f"Line chart. {title}. {subtitle} Fitted median {shown(band['p50'].iloc[0])} in "
+           f"{band['date'].iloc[0]:%B %Y} and {shown(band['p50'].iloc[-1])} in {band['date'].iloc[-1]:%B %Y}. "
+           "Observed: " + "; ".join(f"{shown(row.observed)} in {pd.Timestamp(row.date):%B %Y} (band "
+                                    f"{shown(row.p10)} to {shown(row.p90)})" for row in points.itertuples()) + ".")
     return ChartSpec(f"fit_{metric.replace(':', '_').replace('+', '_')}", title, subtitle,
                      f"Observed: {'; '.join(dict.fromkeys(points['source']))}", _measure(metric),
-                     ((FITTED, band[["date", "p10", "p50", "p90"]]), (OBSERVED, observed)))
+                     ((FITTED, band[["date", "p10", "p50", "p90"]]), (OBSERVED, observed)), alt,
+                     percent=metric == "share_in_county")
+
+
+def _value_text(metric: str):
+    """How a value of `metric` is written: a share as a percentage, a count whole."""
+    return (lambda value: f"{value:.0%}") if metric == "share_in_county" else (lambda value: f"{value:,.0f}")
 
 
 def _report(result, specs) -> str:
