@@ -193,8 +193,9 @@ def text_level_mutants(draw) -> Case:
         return Case(which, BASELINE_TEXT[:cut].encode(), refuse=None)
     if which == "deep nesting":
         return Case(which, (BASELINE_TEXT + "deep: " + "[" * 500 + "]" * 500 + "\n").encode(), refuse=True)
-    return Case(which, BASELINE_TEXT.replace("  entries_per_year: 420", "\tentries_per_year: 420").encode(),
-                refuse=True)
+    tabbed = BASELINE_TEXT.replace("\n  kinship_share:", "\n\tkinship_share:", 1)
+    assert tabbed != BASELINE_TEXT, "the baseline has no kinship_share line to indent with a tab"
+    return Case(which, tabbed.encode(), refuse=True)
 
 
 SET_VALUES = ["true", "yes", "no", "-1", "0", "0.5", "7", "1e308", "1e3", ".nan", ".inf", "-.inf", "2020-13-01",
