@@ -30,7 +30,8 @@ TINY = ["--replications", "1", "--set", "horizon_years=0.25", "--jobs", "1", "--
 RUN_OUTPUTS = ("manifest.json", "scenario.yaml", "summary.csv", "timeseries.parquet", "charts/out_of_county.png",
                "pack.html", "pack.xlsx")
 NON_FINITE = {"nan", "inf", "-inf", "infinity", "-infinity"}
-TEXT_COLUMNS = ["scenario", "series", "when", "date", "measure", "unit", "metric", "uncertainty", "category", "segment"]
+TEXT_COLUMNS = ["scenario", "series", "panel", "when", "date", "measure", "unit", "metric", "uncertainty", "category",
+                "segment"]  # columns of names and labels, which may be written "inf" by a user
 REQUIRED = {"name", "start_date", "horizon_years", "seed", "demand", "placements", "matching", "carers",
             "demand.entries_per_year", "demand.age_mix", "demand.duration_in_care",
             "demand.duration_in_care.mean_years", "carers.initial_households", "carers.places_per_household",
@@ -303,9 +304,19 @@ def _checked(case: Case, code: int, err: str, named: list, out) -> int:
 def _complete_and_finite(out: Path, case: Case) -> None:
     for name in RUN_OUTPUTS:
         assert (out / name).is_file(), (case, name)
-    for path in out.rglob("*.csv"):  # a scenario may be named "inf": only the columns of numbers are checked
+    for path in out.rglob("*.csv"):  # a scenario or an option may be named "inf": only numbers are checked
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         for column in frame.columns.difference(TEXT_COLUMNS):
-            assert not set(frame[column].str.strip().str.lower()) & NON_FINITE, (case, path.name, column)
+            cells = set(frame[column].str.strip().str.lower())
+            if all(_is_number(cell) for cell in cells - {""}):
+                assert not cells & NON_FINITE, (case, path.name, column)
     values = pd.read_parquet(out / "timeseries.parquet").select_dtypes("number").to_numpy(dtype=float)
     assert np.isfinite(values).all(), (case, "timeseries.parquet")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
