@@ -1,9 +1,10 @@
+import copy
 from pathlib import Path
 
 import pytest
 
 from sim.run.runner import RunShape, replications
-from sim.scenario.files import load_scenario
+from sim.scenario.files import load_scenario, validate_raw
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -21,3 +22,15 @@ def run_values(scenario, jobs: int = 1) -> dict:
 @pytest.fixture
 def baseline():
     return load_scenario(SCENARIOS / "baseline.yaml")
+
+
+def built(base: dict, **sections):
+    """`base` (a raw scenario) with each `section__key=value` set, validated."""
+    raw = copy.deepcopy(base)
+    for path, value in sections.items():
+        *parents, leaf = path.split("__")
+        node = raw
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return validate_raw(raw, "test")

@@ -21,7 +21,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
          "--disable-component-update", "--disable-sync"]
 WAIT_MS = 90_000
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium to drive: .ci/run installs it with apt-get "
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium to drive: `make test` installs it with apt-get "
                                                          "(apt-get install -y chromium)")
 
 

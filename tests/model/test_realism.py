@@ -1,6 +1,5 @@
 """Placement realism, one mechanism at a time, on small models whose answer is known exactly."""
 
-import copy
 
 import numpy as np
 import pytest
@@ -8,8 +7,8 @@ import pytest
 from sim.model.children import Child
 from sim.model.county import CountyModel
 from sim.scenario.consistency import IN_HOUSE, census_gaps, option_kinds
-from sim.scenario.files import load_scenario, validate_raw
-from tests.conftest import SCENARIOS, run_values
+from sim.scenario.files import load_scenario
+from tests.conftest import SCENARIOS, built, run_values
 
 BASE = {
     "name": "realism", "start_date": "2020-01-01", "horizon_years": 2, "replications": 1, "seed": 5,
@@ -35,14 +34,7 @@ BASE = {
 
 
 def scenario(**sections):
-    raw = copy.deepcopy(BASE)
-    for path, value in sections.items():
-        *parents, leaf = path.split("__")
-        node = raw
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return validate_raw(raw, "test")
+    return built(BASE, **sections)
 
 
 def started(**sections):

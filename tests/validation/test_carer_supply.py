@@ -7,8 +7,7 @@ import pytest
 
 from sim.model.ages import DAYS_PER_YEAR
 from sim.model.calendar import Calendar
-from sim.scenario.files import validate_raw
-from tests.conftest import run_values
+from tests.conftest import built, run_values
 from tests.validation.test_erlang_loss import confidence_interval
 
 BASE = {
@@ -25,14 +24,7 @@ BASE = {
 
 
 def scenario(**sections):
-    raw = copy.deepcopy(BASE)
-    for path, value in sections.items():
-        *parents, leaf = path.split("__")
-        node = raw
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return validate_raw(raw, "test")
+    return built(BASE, **sections)
 
 
 def years_of(scenario_obj) -> np.ndarray:

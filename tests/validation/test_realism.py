@@ -1,7 +1,6 @@
 """Placement realism against known answers (closed forms, Little's law, published figures) with pinned seeds,
 and issue 11's "done when" checks on the baseline."""
 
-import copy
 
 import numpy as np
 
@@ -11,9 +10,9 @@ from sim.model.children import EntrantDraws
 from sim.model.county import CountyModel
 from sim.model.metrics import metric_names
 from sim.model.streams import generator
-from sim.scenario.files import load_scenario, validate_raw
+from sim.scenario.files import load_scenario
 from sim.scenario.uncertainty import central
-from tests.conftest import SCENARIOS, run_values
+from tests.conftest import SCENARIOS, built, run_values
 from tests.validation.test_erlang_loss import confidence_interval
 
 SIMPLE = {
@@ -32,14 +31,7 @@ SIMPLE = {
 
 
 def simple(**sections):
-    raw = copy.deepcopy(SIMPLE)
-    for path, value in sections.items():
-        *parents, leaf = path.split("__")
-        node = raw
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return validate_raw(raw, "test")
+    return built(SIMPLE, **sections)
 
 
 def years_of(scenario) -> np.ndarray:

@@ -17,7 +17,7 @@ from sim.web.jobs import JobQueue
 from sim.web.library import Library
 from sim.web.results import Results
 from sim.web.server import listening_socket
-from tests.web.conftest import HOSTILE, wait_for
+from tests.web.conftest import wait_for
 
 LOCAL = "http://127.0.0.1"
 
