@@ -17,7 +17,7 @@ from sim.report.sweep_charts import write_sweep_charts
 from sim.run.compare import common_random_numbers
 from sim.run.cost import ASK_ABOVE_SECONDS, Cost, check_memory, run_cost, sweep_cost
 from sim.run.destination import target
-from sim.run.executors import EXECUTORS, open_executor
+from sim.run.executors import EXECUTORS, WorkerLost, open_executor
 from sim.run.fit import fit, parse_free, refuse_existing, write_fit
 from sim.run.interrupts import Terminated, described, exit_code, terminate_raises
 from sim.run.observed import read_observed
@@ -58,6 +58,9 @@ def main(argv=None) -> int:
         except InputError as error:
             print(f"{_fresh_line()}error: {error}", file=sys.stderr)
             return 2
+        except WorkerLost as error:
+            print(f"{_fresh_line()}error: {error}", file=sys.stderr)
+            return 1
         except (KeyboardInterrupt, Terminated) as stop:
             print(f"{_fresh_line()}{described(stop)}; nothing was written", file=sys.stderr)
             return exit_code(stop)

@@ -9,6 +9,7 @@ results.
 """
 
 import collections
+import concurrent.futures
 import contextlib
 import logging
 import multiprocessing
@@ -22,6 +23,10 @@ CONNECT_TIMEOUT = "10s"
 DISTRIBUTED_EXTRA = "needs the distributed extra: pip install 'sufficiency[distributed]'"
 
 
+class WorkerLost(Exception):
+    """A worker process died under a run (killed from outside, often by the system for want of memory)."""
+
+
 class Serial:
     def starmap(self, function, units):
         for unit in units:
@@ -29,14 +34,17 @@ class Serial:
 
 
 class Processes:
-    """A pool of local processes, forked where the platform allows it."""
+    """A pool of local processes, forked where the platform allows it.
+
+    concurrent.futures rather than multiprocessing.Pool: a worker that dies (SIGTERM to the job, the OOM killer)
+    fails the run at once, where a Pool would wait for it forever or deadlock on a lock the worker held.
+    """
 
     def __init__(self, pool, jobs: int):
         self.pool, self.jobs = pool, jobs
 
     def starmap(self, function, units):
-        return _in_order(lambda unit: self.pool.apply_async(function, unit).get, units,
-                         UNITS_IN_FLIGHT_PER_WORKER * self.jobs)
+        return _in_order(lambda unit: self.pool.submit(function, *unit), units, UNITS_IN_FLIGHT_PER_WORKER * self.jobs)
 
 
 class Dask:
@@ -48,7 +56,7 @@ class Dask:
     def starmap(self, function, units):
         workers = max(1, sum(self.client.nthreads().values()))
         # pure=False: every unit is a task of its own, never merged with an equal-looking one
-        return _in_order(lambda unit: self.client.submit(function, *unit, pure=False).result, units,
+        return _in_order(lambda unit: self.client.submit(function, *unit, pure=False), units,
                          UNITS_IN_FLIGHT_PER_WORKER * workers)
 
 
@@ -63,22 +71,48 @@ def open_executor(kind: str = "processes", jobs: int = 1, scheduler: str | None 
     elif jobs <= 1:
         yield Serial()
     else:
-        with multiprocessing.get_context(_start_method()).Pool(jobs, initializer=quiet_worker) as pool:
+        with _process_pool(jobs) as pool:
             yield Processes(pool, jobs)
+
+
+@contextlib.contextmanager
+def _process_pool(jobs: int):
+    """`jobs` worker processes, all started now (before any thread the caller starts later, as forking needs)."""
+    pool = concurrent.futures.ProcessPoolExecutor(jobs, multiprocessing.get_context(_start_method()),
+                                                  initializer=quiet_worker)
+    for started in [pool.submit(int) for _ in range(jobs)]:
+        started.result()
+    try:
+        yield pool
+    except concurrent.futures.process.BrokenProcessPool:
+        raise WorkerLost("a worker process died during the run (killed from outside, often by the system for "
+                         "want of memory: try fewer --jobs); nothing was written") from None
+    except BaseException:
+        # Stopped or failed: the units still running are not waited for. (Python 3.14 has terminate_workers.)
+        for worker in list((pool._processes or {}).values()):
+            worker.terminate()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _in_order(submit, units, window: int):
     """Submit units, at most `window` in flight; yield their results in submission order.
 
-    `submit(unit)` starts the unit and returns a callable that waits for its result.
+    `submit(unit)` starts the unit and returns its future. Futures still pending when the caller stops
+    iterating (a stopped or cancelled run) are cancelled.
     """
     pending = collections.deque()
-    for unit in units:
-        pending.append(submit(unit))
-        if len(pending) >= window:
-            yield pending.popleft()()
-    while pending:
-        yield pending.popleft()()
+    try:
+        for unit in units:
+            pending.append(submit(unit))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
 
 
 @contextlib.contextmanager

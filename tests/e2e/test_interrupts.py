@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -69,6 +70,30 @@ def test_a_signal_stops_the_run_with_one_line_and_nothing_written(tmp_path, exec
     while group_alive(process.pid) and time.monotonic() < deadline:  # the workers go with it
         time.sleep(0.1)
     assert not group_alive(process.pid)
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+        except (OSError, IndexError, ValueError):  # gone meanwhile
+            continue
+    return found
+
+
+def test_a_worker_killed_from_outside_ends_the_run_with_one_line_not_a_wait_forever(tmp_path):
+    out = tmp_path / "out"
+    process = long_run(out)
+    wait_for(lambda: any(name.endswith(".partial") for name in staging(out)) and len(children(process.pid)) >= 2,
+             process)
+    time.sleep(1)  # replications under way in the workers
+    os.kill(children(process.pid)[0], signal.SIGKILL)  # as the system's out-of-memory killer would
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert err.count("\n") == 1 and "a worker process died" in err and "Traceback" not in err, err
+    assert not out.exists() and staging(out) == []
 
 
 def test_after_sigkill_only_staging_is_left_and_the_next_run_clears_it(tmp_path):

@@ -38,10 +38,36 @@ def test_results_come_in_submission_order_with_bounded_work_in_flight():
     def submit(unit):
         in_flight.append(unit)
         most.append(len(in_flight))
-        return lambda: in_flight.pop(0) * 10
+        return Done(lambda: in_flight.pop(0) * 10)
 
     assert list(_in_order(submit, iter(range(20)), window=3)) == [unit * 10 for unit in range(20)]
     assert max(most) == 3
+
+
+class Done:
+    """A future whose result is computed when asked for."""
+
+    def __init__(self, compute):
+        self.compute, self.cancelled = compute, False
+
+    def result(self):
+        return self.compute()
+
+    def cancel(self):
+        self.cancelled = True
+
+
+def test_a_run_that_stops_early_cancels_the_units_still_pending():
+    futures = []
+
+    def submit(unit):
+        futures.append(Done(lambda: unit))
+        return futures[-1]
+
+    results = _in_order(submit, iter(range(20)), window=4)
+    assert next(results) == 0
+    results.close()  # as a stopped or cancelled run leaves the loop
+    assert [future.cancelled for future in futures] == [False, True, True, True]
 
 
 def test_serial_starmap_spreads_each_unit_over_the_arguments():
