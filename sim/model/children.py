@@ -16,6 +16,7 @@ from sim.model.ages import (
 from sim.model.durations import duration_years, residual_years
 
 NEEDS = ("residential", "kinship", "family")
+MAX_YEARLY_FACTOR = 3.0  # a year's entry rate at most three times its trend, however large the variation
 # The last band never ends while in care (children leave by 18), hence infinity.
 BAND_ENDS_AFTER_BIRTH = (*(BAND_UPPER_AGE[band] * DAYS_PER_YEAR for band in AGE_BANDS[:-1]), math.inf)
 
@@ -70,35 +71,47 @@ def entry_rates(demand, changes) -> list[EntryRate]:
     return pieces
 
 
+def yearly_factors(variation: float, horizon_days: float, rng: np.random.Generator) -> np.ndarray:
+    """Each run year's multiplier of the entry rate: lognormal with mean 1 and coefficient of variation
+    `variation`, independent from year to year (all 1, and nothing drawn, when `variation` is 0)."""
+    years = int(horizon_days // DAYS_PER_YEAR) + 1
+    if variation <= 0:
+        return np.ones(years)
+    sigma = math.sqrt(math.log1p(variation * variation))
+    return np.minimum(np.exp(sigma * rng.standard_normal(years) - sigma * sigma / 2), MAX_YEARLY_FACTOR)
+
+
 def entry_days(pieces: list[EntryRate], seasonality, calendar, rng: np.random.Generator,
-               above_rng: np.random.Generator) -> np.ndarray:
-    """Entry times of a Poisson process with trend and seasonality, by thinning a homogeneous one.
+               above_rng: np.random.Generator, factors: np.ndarray | None = None) -> np.ndarray:
+    """Entry times of a Poisson process with trend, seasonality and a multiplier for each run year
+    (`factors`, default 1), by thinning a homogeneous one.
 
     The candidates are those of the scenario's own rate (`rng`): before the first change of rate nothing
     differs from a run without it. Where a change takes the rate above their peak, candidates at the
     excess (`above_rng`, only after the change) make up the difference."""
     horizon = calendar.horizon_days
+    factors = np.ones(int(horizon // DAYS_PER_YEAR) + 1) if factors is None else factors
     ends = [piece.day for piece in pieces[1:]] + [horizon]
-    peak = _peak_rate(pieces[0], horizon, seasonality)
+    peak = _peak_rate(pieces[0], horizon, seasonality) * factors.max()
     candidates = np.sort(rng.random(rng.poisson(peak * horizon)) * horizon)
-    keep = rng.random(candidates.size) * peak < _entry_rate(pieces, seasonality, calendar, candidates)
+    keep = rng.random(candidates.size) * peak < _entry_rate(pieces, seasonality, calendar, candidates, factors)
     days = candidates[keep]
-    above = max(_peak_rate(piece, end, seasonality) for piece, end in zip(pieces, ends)) - peak
+    above = max(_peak_rate(piece, end, seasonality) for piece, end in zip(pieces, ends)) * factors.max() - peak
     if len(pieces) > 1 and above > 0:
         first = pieces[1].day
         extra = np.sort(first + above_rng.random(above_rng.poisson(above * (horizon - first))) * (horizon - first))
-        excess = _entry_rate(pieces, seasonality, calendar, extra) - peak
+        excess = _entry_rate(pieces, seasonality, calendar, extra, factors) - peak
         days = np.sort(np.concatenate([days, extra[above_rng.random(extra.size) * above < excess]]))
     return days
 
 
 def _peak_rate(piece: EntryRate, until: float, seasonality) -> float:
-    """The highest rate per day of `piece` before `until`."""
+    """The highest rate per day of `piece` before `until`, before the yearly factors."""
     growth = (1.0 + piece.trend_per_year) ** ((until - piece.day) / DAYS_PER_YEAR)
     return piece.per_year / DAYS_PER_YEAR * max(1.0, growth) * (1.0 + seasonality.amplitude)
 
 
-def _entry_rate(pieces: list[EntryRate], season, calendar, days: np.ndarray) -> np.ndarray:
+def _entry_rate(pieces: list[EntryRate], season, calendar, days: np.ndarray, factors: np.ndarray) -> np.ndarray:
     """The entry rate per day on each of `days`."""
     which = np.searchsorted([piece.day for piece in pieces], days, side="right") - 1
     rate = np.empty(days.size)
@@ -108,7 +121,8 @@ def _entry_rate(pieces: list[EntryRate], season, calendar, days: np.ndarray) -> 
         rate[mask] = piece.per_year / DAYS_PER_YEAR * trend
     peak_phase = (season.peak_month - 0.5) / 12.0
     phase = np.array([calendar.year_fraction_of_day(day) for day in days]) if season.amplitude else 0.0
-    return rate * (1.0 + season.amplitude * np.cos(2.0 * math.pi * (phase - peak_phase)))
+    year = np.minimum((days // DAYS_PER_YEAR).astype(int), factors.size - 1)
+    return rate * factors[year] * (1.0 + season.amplitude * np.cos(2.0 * math.pi * (phase - peak_phase)))
 
 
 def need_multipliers(duration_in_care) -> np.ndarray:

@@ -14,7 +14,7 @@ import simpy
 from sim.model.breakdowns import Breakdowns
 from sim.model.calendar import MONTH_END, Calendar, late_event
 from sim.model.changes import Changes
-from sim.model.children import Child, EntrantDraws, census_children, entry_days, entry_rates
+from sim.model.children import Child, EntrantDraws, census_children, entry_days, entry_rates, yearly_factors
 from sim.model.deregistration import Deregistration
 from sim.model.households import InHouseCarers
 from sim.model.metrics import MonthlyRecorder
@@ -110,8 +110,9 @@ class CountyModel:
         demand = self.scenario.demand
         rates = [replace(piece, per_year=piece.per_year / self.siblings.mean_size)
                  for piece in entry_rates(demand, self.changes.keys_by_day())]
+        factors = yearly_factors(demand.entries_yearly_variation, self.horizon, self.streams["entry_rate_by_year"])
         days = entry_days(rates, demand.seasonality, self.calendar, self.streams["entries"],
-                          self.streams["entries_above_first_peak"])
+                          self.streams["entries_above_first_peak"], factors)
         self._entry_days = iter(days.tolist())
         self._entrants = EntrantDraws(demand, self.streams["child_attributes"])
         self._entered = 0

@@ -86,6 +86,7 @@ MAX_HORIZON_YEARS = 50
 MAX_SEED = 2**64 - 1
 MAX_ENTRIES_PER_YEAR = 50_000  # also the most entries a year any trend or season may reach (consistency.py)
 MAX_TREND = 0.5  # entries growing or shrinking by half a year: far beyond any authority's history
+MAX_YEARLY_VARIATION = 1.0  # a year's entry rate varying by its own size: far beyond any authority's history
 MAX_INFLATION = 0.5  # prices rising or falling by half a year
 MAX_CHILDREN = 100_000  # children in one census cell (an option and an age band), places in one option
 MAX_HOUSEHOLDS = 100_000
@@ -266,6 +267,7 @@ class Uasc(Frozen):
 class Demand(Frozen):
     entries_per_year: uncertain(number(ge=0.0, le=MAX_ENTRIES_PER_YEAR))
     trend_per_year: uncertain(number(ge=-MAX_TREND, le=MAX_TREND)) = 0.0
+    entries_yearly_variation: uncertain(number(ge=0.0, le=MAX_YEARLY_VARIATION)) = 0.0  # a year's rate about its trend (CV)
     seasonality: Seasonality = Seasonality()
     age_mix: AgeMix
     duration_in_care: DurationInCare

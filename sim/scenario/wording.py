@@ -271,6 +271,7 @@ def _percent(value) -> str:
 FIGURES = {  # key path -> (how its value is worded, the sentence around it)
     "demand.entries_per_year": (_number, "{} children entering care a year"),
     "demand.trend_per_year": (_percent, "{} a year change in entries to care"),
+    "demand.entries_yearly_variation": (_percent, "entries to care vary {} from year to year about their trend"),
     "carers.initial_households": (_number, "{} in-house foster households at the start"),
     "carers.deregistration_rate_per_year": (_percent, "{} of in-house households leaving each year"),
     "carers.recruitment.enquiries_per_month": (_number, "{} fostering enquiries a month"),

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sim.model.calendar import Calendar
-from sim.model.children import Child, entry_days, entry_rates
+from sim.model.children import Child, entry_days, entry_rates, yearly_factors
 from sim.model.county import CountyModel
 from sim.model.streams import generator
 from sim.scenario.files import load_scenario, validate_raw
@@ -57,6 +57,24 @@ def test_entries_follow_the_rate_and_trend():
                                     bins=[0, 365.25, 9 * 365.25, 10 * 365.25])[0] for r in range(200)])
     assert counts[:, 0].mean() == pytest.approx(rate * 0.1 / np.log(1.1), rel=0.02)
     assert counts[:, 2].mean() == pytest.approx(rate * 1.1 ** 9 * 0.1 / np.log(1.1), rel=0.02)
+
+
+def test_a_years_rate_varies_about_its_trend_as_a_mixed_poisson_process():
+    """Counts a year with a lognormal factor of mean 1 and CV c: mean m, variance m + (c m)^2 (Poisson's is m)."""
+    scenario = central(load_scenario(SCENARIOS / "baseline.yaml", ["demand.trend_per_year=0", "horizon_years=10",
+                                                                   "demand.seasonality.amplitude=0"]))
+    rate, variation = scenario.demand.entries_per_year, 0.05
+    calendar = Calendar.for_scenario(scenario)
+    bins = np.arange(11) * 365.25
+    counts = np.concatenate([
+        np.histogram(entry_days(entry_rates(scenario.demand, ()), scenario.demand.seasonality, calendar,
+                                generator(5, r, "entries"), None,
+                                yearly_factors(variation, calendar.horizon_days, generator(5, r, "by_year"))),
+                     bins=bins)[0] for r in range(400)])
+    assert counts.mean() == pytest.approx(rate, rel=0.01)
+    assert counts.var(ddof=1) == pytest.approx(rate + (variation * rate) ** 2, rel=0.1)  # 4,000 years: SE 2%
+    none = yearly_factors(0.0, calendar.horizon_days, None)  # nothing drawn
+    assert np.all(none == 1.0) and none.size * 365.25 > calendar.horizon_days
 
 
 def test_seasonality_peaks_in_the_peak_month():
