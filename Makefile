@@ -25,11 +25,11 @@ install: $(STAMP)  ## create .venv and install the package with its test tools, 
 run: $(STAMP)  ## run SCENARIO (default the baseline) into outputs/<name>/
 	$(BIN)/sufficiency run $(SCENARIO) --force
 
-test: $(STAMP) chromium  ## the test suite (a few minutes)
-	$(BIN)/python -m pytest -q
+test: $(STAMP) chromium  ## the test suite (a few minutes), on every core
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
-test-slow: $(STAMP)  ## long statistical checks (marked slow)
-	$(BIN)/python -m pytest -q -m slow
+test-slow: $(STAMP)  ## long statistical checks (marked slow), on every core
+	$(BIN)/python -m pytest -q -m slow -n auto --dist loadfile
 
 bench: $(STAMP)  ## time per child against a bare SimPy loop, and memory as replications grow
 	$(BIN)/python benchmarks/bench.py

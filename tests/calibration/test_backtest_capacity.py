@@ -40,6 +40,7 @@ def test_out_of_county_growth_from_fixed_capacity_is_projected_within_the_band(t
     assert (scores["coverage"] >= COVERAGE).all() and (scores["mape"] <= MAPE).all()
 
 
+@pytest.mark.slow
 def test_with_the_councils_own_figures_the_back_test_also_scores_its_households(tmp_path, capacity_truth):
     """Locations from a postcode lookup instead of PL_LOCATION, and the council's households, approvals and
     deregistrations by year in the figures file: households are scored at each 31 March after the date."""

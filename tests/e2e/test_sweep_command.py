@@ -83,7 +83,9 @@ def test_dask_gives_the_files_of_local_processes(grid_run, tmp_path):
         assert (grid_run / "out" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes(), name
 
 
-@pytest.mark.parametrize("sent, code", [(signal.SIGKILL, -9), (signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize("sent, code", [pytest.param(signal.SIGKILL, -9, marks=pytest.mark.slow),
+                                        pytest.param(signal.SIGINT, 130, marks=pytest.mark.slow),
+                                        (signal.SIGTERM, 143)])
 def test_a_stopped_sweep_resumes_to_the_result_of_an_uninterrupted_one(grid_run, tmp_path, sent, code):
     path = grid_sweep(tmp_path, replications=6, horizon=2)
     assert sweep(path, tmp_path / "whole") == 0

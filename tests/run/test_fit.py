@@ -49,6 +49,7 @@ def test_parameters_that_made_the_points_are_recovered(tmp_path):
     assert list((tmp_path / "fitted_fit" / "charts").glob("fit_children_in_care.png"))
 
 
+@pytest.mark.slow
 def test_the_fit_is_reproducible(tmp_path):
     observed = observed_by_the_model(tmp_path, count=40)
     one_parameter = "--set=carers.initial_households=30"

@@ -3,6 +3,7 @@ and issue 11's "done when" checks on the baseline."""
 
 
 import numpy as np
+import pytest
 
 from sim.model.ages import AGE_BANDS, DAYS_PER_YEAR, band_of_age
 from sim.model.calendar import Calendar
@@ -83,6 +84,7 @@ def test_a_settling_gap_leaves_the_renewal_share_of_places_vacant():
 
 # a breakdown needs a place the same day
 
+@pytest.mark.slow
 def test_doubling_foster_breakdown_rates_raises_out_of_county_at_three_years(baseline):
     extra = ["replications=40", "horizon_years=3"]
     base = run_values(load_scenario(SCENARIOS / "baseline.yaml", extra), jobs=2)
@@ -267,6 +269,7 @@ def test_surreys_step_down_scenario_moves_about_22_children_from_homes_to_famili
     assert 15 <= moved.mean() <= 24  # figures: surrey, children_home_to_foster_step_down_target, 2022-02..2024-01
 
 
+@pytest.mark.slow
 def test_the_hubs_short_breaks_lower_satellites_breakdowns():
     extra = ["replications=12", "horizon_years=4", "mockingbird.short_break_multiplier=0.5",
              "mockingbird.breakdown_multiplier=1.0", "mockingbird.constellations=[{start_date: 2020-05-01, count: 6}]"]
