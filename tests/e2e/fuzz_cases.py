@@ -11,6 +11,7 @@ import contextlib
 import copy
 import io
 import math
+import re
 import signal
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from sim.cli import main
 from tests.conftest import SCENARIOS
 
 BASELINE_TEXT = (SCENARIOS / "baseline.yaml").read_text(encoding="utf-8")
+KEY_AND_VALUE = re.compile(r'^ *("[^"]+"|[A-Za-z0-9_]+): +[^#\s]')  # a mapping key with its value on the line
 BASELINE = yaml.safe_load(BASELINE_TEXT)
 CASE_SECONDS = 120  # generous on a busy two-core machine: a hang is minutes, not seconds
 TINY = ["--replications", "1", "--set", "horizon_years=0.25", "--jobs", "1", "--yes"]
@@ -168,8 +170,7 @@ def scenario_mutants(draw) -> Case:
 @st.composite
 def text_level_mutants(draw) -> Case:
     lines = BASELINE_TEXT.splitlines(keepends=True)
-    keyed = [i for i, line in enumerate(lines) if ":" in line and not line.lstrip().startswith(("#", "-"))
-             and line.split(":")[0].strip() and not line.rstrip().endswith(":")]
+    keyed = [i for i, line in enumerate(lines) if KEY_AND_VALUE.match(line)]  # not prose such as a description's
     which = draw(st.sampled_from(["duplicate key", "alias bomb", "recursive alias", "python tag", "binary",
                                   "impossible date", "truncated", "deep nesting", "tab indent"]))
     if which == "duplicate key":
