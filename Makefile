@@ -25,7 +25,7 @@ install: $(STAMP)  ## create .venv and install the package with its test tools, 
 run: $(STAMP)  ## run SCENARIO (default the baseline) into outputs/<name>/
 	$(BIN)/sufficiency run $(SCENARIO) --force
 
-test: $(STAMP) chromium  ## the test suite (a few minutes), on every core
+test: $(STAMP) chromium  ## the test suite on every core (about 7 minutes on two)
 	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 test-slow: $(STAMP)  ## long statistical checks (marked slow), on every core

@@ -149,7 +149,7 @@ def scenario_mutants(draw) -> Case:
         path, _ = draw(st.sampled_from(NUMBER_LEAVES))
         value = draw(st.sampled_from(BAD_NUMBERS))
         allowed = (value is None and path[-1] == "capacity"  # left empty, a capacity means unlimited
-                   or value == -0.001 and path[-1] == "trend_per_year")  # a falling trend
+                   or value == -0.001 and "trend_per_year" in path)  # a falling trend, or the low end of its range
         return Case(kind, dumped(with_value(path, value)), refuse=None if allowed else True)
     if kind == "zero":
         path, _ = draw(st.sampled_from(NUMBER_LEAVES))
