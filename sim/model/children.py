@@ -90,7 +90,7 @@ def entry_days(pieces: list[EntryRate], seasonality, calendar, rng: np.random.Ge
     differs from a run without it. Where a change takes the rate above their peak, candidates at the
     excess (`above_rng`, only after the change) make up the difference."""
     horizon = calendar.horizon_days
-    factors = np.ones(int(horizon // DAYS_PER_YEAR) + 1) if factors is None else factors
+    factors = np.ones(1) if factors is None else factors  # the last factor holds for every later year
     ends = [piece.day for piece in pieces[1:]] + [horizon]
     peak = _peak_rate(pieces[0], horizon, seasonality) * factors.max()
     candidates = np.sort(rng.random(rng.poisson(peak * horizon)) * horizon)

@@ -267,7 +267,8 @@ class Uasc(Frozen):
 class Demand(Frozen):
     entries_per_year: uncertain(number(ge=0.0, le=MAX_ENTRIES_PER_YEAR))
     trend_per_year: uncertain(number(ge=-MAX_TREND, le=MAX_TREND)) = 0.0
-    entries_yearly_variation: uncertain(number(ge=0.0, le=MAX_YEARLY_VARIATION)) = 0.0  # a year's rate about its trend (CV)
+    # how much a year's entry rate varies about its trend, as a coefficient of variation (0: not at all)
+    entries_yearly_variation: uncertain(number(ge=0.0, le=MAX_YEARLY_VARIATION)) = 0.0
     seasonality: Seasonality = Seasonality()
     age_mix: AgeMix
     duration_in_care: DurationInCare
