@@ -4,7 +4,8 @@ A case is a scenario file's bytes, `--set` values, or a command line; `Case.refu
 refused (True), must be accepted (False), or may be either (None: a zero, say, may be valid). Running a case
 (`outcome`) asserts the contract, whatever the case: exit 0 with complete outputs and no non-finite value in
 any of them, or exit 2 with one line naming the file or the flag; never a traceback, any other exit, or a hang
-(each case has a time limit); and never a silent acceptance of a case that must be refused.
+(each case has a time limit, longer for a run its own estimate says is long); and never a silent acceptance
+of a case that must be refused.
 """
 
 import contextlib
@@ -22,13 +23,18 @@ import yaml
 from hypothesis import strategies as st
 
 from sim.cli import main
+from sim.run.cost import run_cost
+from sim.scenario.errors import InputError
+from sim.scenario.files import load_scenario
 from tests.conftest import SCENARIOS
 
 BASELINE_TEXT = (SCENARIOS / "baseline.yaml").read_text(encoding="utf-8")
 KEY_AND_VALUE = re.compile(r'^ *("[^"]+"|[A-Za-z0-9_]+): +[^#\s]')  # a mapping key with its value on the line
 BASELINE = yaml.safe_load(BASELINE_TEXT)
 CASE_SECONDS = 120  # generous on a busy two-core machine: a hang is minutes, not seconds
-TINY = ["--replications", "1", "--set", "horizon_years=0.25", "--jobs", "1", "--yes"]
+TIMES_THE_ESTIMATE = 3  # a valid run may be long (--set replications=1155): a hang is far past its estimate
+TINY_SETS = ("--set", "replications=1", "--set", "horizon_years=0.25")
+TINY = [*TINY_SETS, "--jobs", "1", "--yes"]
 RUN_OUTPUTS = ("manifest.json", "scenario.yaml", "summary.csv", "timeseries.parquet", "charts/out_of_county.png",
                "pack.html", "pack.xlsx")
 NON_FINITE = {"nan", "inf", "-inf", "infinity", "-infinity"}
@@ -257,10 +263,10 @@ def time_limit(seconds: int):
         signal.signal(signal.SIGALRM, previous)
 
 
-def call(argv) -> tuple[int, str]:
+def call(argv, seconds: int = CASE_SECONDS) -> tuple[int, str]:
     """Exit code and stderr of the command line in this process, within the time limit."""
     err = io.StringIO()
-    with time_limit(CASE_SECONDS), contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+    with time_limit(seconds), contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
         code = main([str(word) for word in argv])
     return code, err.getvalue()
 
@@ -278,14 +284,23 @@ def outcome(case: Case, directory: Path) -> int:
         path = SCENARIOS / "baseline.yaml"
     named, out = [path.name, "--set"], directory / "out"
     if case.sets:  # tiny first, so that the case's own values win; no --yes: a long run is refused, saying so
-        code, err = call(["run", path, "--set", "replications=1", "--set", "horizon_years=0.25", *case.sets,
-                          "--jobs", "1", "--out", out, "--force"])
+        sets = (*TINY_SETS, *case.sets)
+        code, err = call(["run", path, *sets, "--jobs", "1", "--out", out, "--force"], seconds_allowed(path, sets))
         return _checked(case, code, err, named, out)
     code, err = call(["validate", path])
     if code != 0:
         return _checked(case, code, err, named, None)
-    code, err = call(["run", path, *TINY, "--out", out, "--force"])
+    code, err = call(["run", path, *TINY, "--out", out, "--force"], seconds_allowed(path, TINY_SETS))
     return _checked(case, code, err, named, out)
+
+
+def seconds_allowed(path: Path, sets: tuple) -> int:
+    """The time limit, plus a multiple of the run's own estimate where the scenario is valid."""
+    try:
+        scenario = load_scenario(path, sets[1::2])
+    except InputError:
+        return CASE_SECONDS
+    return CASE_SECONDS + math.ceil(TIMES_THE_ESTIMATE * run_cost([scenario], 1).seconds)
 
 
 def _checked(case: Case, code: int, err: str, named: list, out) -> int:

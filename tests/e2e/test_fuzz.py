@@ -7,7 +7,7 @@ naming the file; never a traceback, a hang or a silent acceptance. The default r
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 
 from tests.e2e.fuzz_cases import Tally, call, command_line_cases, outcome, scenario_mutants, set_cases
 
@@ -17,7 +17,8 @@ QUICK_CALIBRATION = ["--fit-replications", "1", "--replications", "1", "--jobs",
 DEFAULT_CORPUS = ["clean", "dates_mixed_forms", "dob_after_decom", "table_is_a_directory", "files_under_other_names",
                   "combined_dob_all_blank"]
 FUZZ = settings(deadline=None, database=None, derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+                phases=set(Phase) - {Phase.explain})  # explaining traces every line: cases slow past their limit
 
 
 @settings(FUZZ, max_examples=10)
