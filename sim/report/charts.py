@@ -436,18 +436,22 @@ def _panel_axes(fig: Figure, count: int, columns: int):
 
 
 def _draw_band(ax, frame: pd.DataFrame, colour: str, outlined: bool = False) -> None:
-    """The band shaded; `outlined` also draws its edges, so that two overlapping bands can be told apart."""
-    ax.fill_between(frame["date"], frame["low"], frame["high"], color=colour, alpha=0.15 if outlined else 0.2,
-                    linewidth=0)
+    """The band shaded; `outlined` also draws its edges, so that two overlapping bands can be told apart.
+    A run of one month has a point, not a line: its median a dot and its band a bar."""
+    alpha = 0.15 if outlined else 0.2
+    if len(frame) == 1:
+        ax.vlines(frame["date"], frame["low"], frame["high"], color=colour, alpha=2 * alpha, linewidth=8)
+    ax.fill_between(frame["date"], frame["low"], frame["high"], color=colour, alpha=alpha, linewidth=0)
     if outlined:
         for edge in ("low", "high"):
             ax.plot(frame["date"], frame[edge], color=colour, linewidth=0.6, linestyle=(0, (2, 2)))
-    ax.plot(frame["date"], frame["mid"], color=colour)
+    ax.plot(frame["date"], frame["mid"], color=colour, marker="o" if len(frame) == 1 else None)
 
 
 def _finish_axes(ax, series, max_ticks: int, percent: bool = False) -> None:
     dates = sorted(set().union(*(frame["date"] for _, frame in series)))
-    ax.set_xlim(dates[0], dates[-1])
+    pad = pd.DateOffset(months=1 if len(dates) == 1 else 0)  # a run of one month: a month either side of its end
+    ax.set_xlim(dates[0] - pad, dates[-1] + pad)
     values = pd.concat([frame[["low", "mid", "high"]] for _, frame in series]).stack()
     if percent:
         ax.set_ylim(0, 1)

@@ -2,12 +2,13 @@
 scenarios/baseline.yaml, --set values, command lines, and the dirty SSDA903 corpus
 (tests/calibration/fixtures/dirty). Every case: exit 0 with complete, finite outputs, or exit 2 with one line
 naming the file; never a traceback, a hang or a silent acceptance. The default run takes about half a minute;
-`make test-slow` runs the long campaign and prints what it saw."""
+`make test-slow` runs the long campaign and prints what it saw. The campaign's cases are pinned (CAMPAIGN_SEED),
+so that a verdict can be reproduced; another seed explores other cases."""
 
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 
 from tests.e2e.fuzz_cases import Tally, call, command_line_cases, outcome, scenario_mutants, set_cases
 
@@ -16,6 +17,7 @@ CORPUS = sorted(path.name for path in DIRTY.iterdir() if path.is_dir())
 QUICK_CALIBRATION = ["--fit-replications", "1", "--replications", "1", "--jobs", "1"]
 DEFAULT_CORPUS = ["clean", "dates_mixed_forms", "dob_after_decom", "table_is_a_directory", "files_under_other_names",
                   "combined_dob_all_blank"]
+CAMPAIGN_SEED = 2026
 FUZZ = settings(deadline=None, database=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
                 phases=set(Phase) - {Phase.explain})  # explaining traces every line: cases slow past their limit
@@ -63,6 +65,7 @@ def test_dirty_returns(tmp_path, case):
 def test_the_long_campaign(tmp_path_factory, capsys):
     tally = Tally()
 
+    @seed(CAMPAIGN_SEED)
     @settings(FUZZ, max_examples=1500, derandomize=False)
     @given(case=scenario_mutants() | set_cases())
     def mutants(case):

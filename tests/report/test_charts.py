@@ -1,3 +1,4 @@
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 import pytest
@@ -123,3 +124,13 @@ def test_bar_heights_are_the_csv_values(tmp_path, panels, segments):
         heights = [patch.get_height() for patch in ax.patches]
         by_segment = rows.pivot(index="category", columns="segment", values="value")
         assert heights == by_segment.to_numpy().T.ravel().tolist()
+
+
+@pytest.mark.filterwarnings("error")
+def test_a_run_of_one_month_is_drawn_around_its_month_end_without_a_warning():
+    frame = summary(400, 300).query("metric == 'placed_out_of_county'").head(1)
+    spec = band_chart({"a": frame}, "placed_out_of_county", title="t", measure="m", area="x",
+                      replications=3, y_label="y")
+    left, right = draw(spec).axes[0].get_xlim()
+    month_end = mdates.date2num(pd.Timestamp(DATES[0]))
+    assert 28 <= month_end - left <= 31 and 28 <= right - month_end <= 31
