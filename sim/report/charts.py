@@ -159,7 +159,7 @@ class PanelSpec:
                 if len(series) == 1:
                     _draw_band(ax, frame, colour)
                 else:
-                    ax.plot(frame["date"], frame["mid"], color=colour, label=label)
+                    ax.plot(frame["date"], frame["mid"], color=colour, label=label, marker=_marker(frame))
             ax.set_title(_fill(title, 20), fontsize=9)
             _finish_axes(ax, series, max_ticks=2)
         for index in range(len(self.panels)):  # date labels under the lowest panel of each column
@@ -412,7 +412,7 @@ def _draw_line_panels(fig: Figure, series, focus: str, percent: bool = False) ->
     for ax, (label, frame) in zip(axes, series):
         for _, other in series:
             if other is not frame:
-                ax.plot(other["date"], other["mid"], color=CONTEXT, linewidth=1)
+                ax.plot(other["date"], other["mid"], color=CONTEXT, linewidth=1, marker=_marker(other))
         _draw_band(ax, frame, focus)
         ax.set_title(_fill(label, 22))
         _finish_axes(ax, series, max_ticks=2, percent=percent)  # narrow panels: two date labels fit
@@ -445,7 +445,12 @@ def _draw_band(ax, frame: pd.DataFrame, colour: str, outlined: bool = False) -> 
     if outlined:
         for edge in ("low", "high"):
             ax.plot(frame["date"], frame[edge], color=colour, linewidth=0.6, linestyle=(0, (2, 2)))
-    ax.plot(frame["date"], frame["mid"], color=colour, marker="o" if len(frame) == 1 else None)
+    ax.plot(frame["date"], frame["mid"], color=colour, marker=_marker(frame))
+
+
+def _marker(frame: pd.DataFrame) -> str | None:
+    """A dot where a series has a single month end (a run of one month): a line of one point shows nothing."""
+    return "o" if len(frame) == 1 else None
 
 
 def _finish_axes(ax, series, max_ticks: int, percent: bool = False) -> None:

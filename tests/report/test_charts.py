@@ -127,10 +127,14 @@ def test_bar_heights_are_the_csv_values(tmp_path, panels, segments):
 
 
 @pytest.mark.filterwarnings("error")
-def test_a_run_of_one_month_is_drawn_around_its_month_end_without_a_warning():
+@pytest.mark.parametrize("n", [1, 3])
+def test_a_run_of_one_month_is_drawn_as_points_around_its_month_end_without_a_warning(n):
     frame = summary(400, 300).query("metric == 'placed_out_of_county'").head(1)
-    spec = band_chart({"a": frame}, "placed_out_of_county", title="t", measure="m", area="x",
-                      replications=3, y_label="y")
-    left, right = draw(spec).axes[0].get_xlim()
+    spec = band_chart({f"s{i}": frame for i in range(n)}, "placed_out_of_county", title="t", measure="m",
+                      area="x", replications=3, y_label="y")
     month_end = mdates.date2num(pd.Timestamp(DATES[0]))
-    assert 28 <= month_end - left <= 31 and 28 <= right - month_end <= 31
+    for ax in draw(spec).axes:
+        left, right = ax.get_xlim()
+        assert 28 <= month_end - left <= 31 and 28 <= right - month_end <= 31
+        medians = [line for line in ax.get_lines() if len(line.get_xdata()) == 1]
+        assert medians and all(line.get_marker() == "o" for line in medians)
